@@ -1,0 +1,81 @@
+/**
+ * Layering rules for h2flow (see docs/architecture.md). Imports flow one way:
+ *   errors <- core <- stats <- streams <- transport <- {h2, sim, server} <- client/report <- cli
+ * dependency-cruiser parses TypeScript with swc here, because TypeScript 7 has
+ * no JavaScript compiler API for its default parser.
+ */
+const layer = (name, forbidden, comment) => ({
+  name: `${name}-layer`,
+  severity: 'error',
+  comment,
+  from: { path: `^src/${name}/` },
+  to: { path: forbidden },
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make the layering meaningless.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'nothing-imports-cli',
+      severity: 'error',
+      comment: 'cli/ is the outermost layer; nothing may import it.',
+      from: { pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'errors-imports-nothing-of-ours-or-node',
+      severity: 'error',
+      comment: 'errors/ is the base layer: no project code, no rxjs, no node built-ins.',
+      from: { path: '^src/errors/' },
+      to: { pathNot: '^src/errors/' },
+    },
+    {
+      name: 'core-is-pure',
+      severity: 'error',
+      comment: 'core/ is pure: no rxjs, no node:* built-ins, only errors/ and itself.',
+      from: { path: '^src/core/' },
+      to: { pathNot: '^src/(core|errors)/' },
+    },
+    {
+      name: 'core-errors-no-builtins',
+      severity: 'error',
+      comment: 'core/ and errors/ take time as numbers; they import no node built-in.',
+      from: { path: '^src/(core|errors)/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    layer(
+      'stats',
+      '^src/(streams|transport|h2|sim|server|client|report|cli)/|node_modules/rxjs/|^http2$',
+      'stats/ are histogram-backed accumulators over core; no rxjs, no transport.',
+    ),
+    layer(
+      'streams',
+      '^src/(transport|h2|sim|server|client|report|cli)/|^http2$',
+      'streams/ are RxJS operators over core; no transport, no node:http2.',
+    ),
+    layer(
+      'transport',
+      '^src/(h2|sim|server|client|report|cli)/',
+      'transport/ is the interface; implementations depend on it, not the reverse.',
+    ),
+    layer(
+      'client',
+      '^src/(h2|sim|server|cli)/',
+      'client/ drives the Transport interface only; h2/ and sim/ implement it.',
+    ),
+    layer('h2', '^src/(sim|server|client|report|cli)/', 'h2/ implements transport/ only.'),
+    layer('server', '^src/(sim|h2|client|report|cli)/', 'server/ is a standalone test server.'),
+  ],
+  options: {
+    parser: 'swc',
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+  },
+};

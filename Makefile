@@ -1,0 +1,45 @@
+# h2flow — every target installs what it needs first, so a fresh clone needs
+# only Node 20 and npm:  `make demo`  and  `make test`.
+
+NODE_BIN := node_modules/.bin
+JEST := node --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js
+STAMP := node_modules/.h2flow-installed
+
+.PHONY: all install build lint format test test-long demo bench clean
+
+all: build
+
+# Reinstall only when the lockfile changes; `npm ci` keeps installs reproducible.
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+build: $(STAMP)
+	$(NODE_BIN)/tsc -p tsconfig.build.json
+
+lint: $(STAMP)
+	$(NODE_BIN)/tsc --noEmit -p tsconfig.json
+	$(NODE_BIN)/depcruise --config .dependency-cruiser.cjs --output-type err src
+	$(NODE_BIN)/biome ci .
+
+format: $(STAMP)
+	$(NODE_BIN)/biome check --write .
+
+test: lint build
+	$(JEST) --ci
+
+# Scenarios that need more than ~20 s each; .ci/run runs these too.
+test-long: build
+	$(JEST) --ci --testPathIgnorePatterns '/node_modules/' --testMatch '<rootDir>/test/**/*.long.test.ts'
+
+demo: build
+	node dist/cli/main.js demo
+
+bench: $(STAMP)
+	$(NODE_BIN)/tsc -p tsconfig.bench.json
+	@echo "bench: no benchmarks yet"
+
+clean:
+	rm -rf dist .build coverage

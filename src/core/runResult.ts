@@ -1,0 +1,76 @@
+import type { DecisionReason, PathState } from './decision.js';
+
+/**
+ * One second of a run (simulated or real). Rates are per second of that
+ * interval; latencies are p99 over requests dispatched or settled in it.
+ */
+export interface TimelinePoint {
+  /** Seconds since the run started (start of this interval). */
+  readonly tS: number;
+  /** Requests submitted by callers, per second. */
+  readonly offeredTps: number;
+  /** Requests admitted into the queue, per second. */
+  readonly admittedTps: number;
+  /** Requests that reached response end, per second. */
+  readonly completedTps: number;
+  /** Requests that succeeded (2xx/3xx/4xx other than 429), per second. */
+  readonly succeededTps: number;
+  /** Requests shed by admission, per second. */
+  readonly rejectedTps: number;
+  /** Requests that hit their deadline, per second. */
+  readonly timedOutTps: number;
+  /** Requests that failed otherwise, per second. */
+  readonly failedTps: number;
+  /** RST_STREAM(CANCEL) sent, per second. */
+  readonly cancelledOnWireTps: number;
+  /** Queue-wait p99 of requests dispatched in this second, ms. */
+  readonly queueWaitP99Ms: number;
+  /** Service-latency p99 of requests completed in this second, ms. */
+  readonly latencyP99Ms: number;
+  /** Open connections at the end of the second. */
+  readonly connections: number;
+  /** The controller's rate decision at the end of the second (0 for policies without one). */
+  readonly rateTps: number;
+  /** The last decision's reason in this second. */
+  readonly reason: DecisionReason | 'none';
+}
+
+/** The outcome of one policy over one run, the shape shared by `simulate`, `load` and `demo`. */
+export interface PolicyResult {
+  /** Policy name: `naive`, `new-connection`, `adaptive`, or a label such as `adaptive (max 4)`. */
+  readonly policy: string;
+  /** Offered load averaged over the run, req/s. */
+  readonly offeredTps: number;
+  /** Length of the run, s. */
+  readonly durationS: number;
+  /** Requests submitted. submitted = succeeded + rejected + timedOut + failed. */
+  readonly submitted: number;
+  /** Requests that succeeded. */
+  readonly succeeded: number;
+  /** Requests that hit their deadline. */
+  readonly timedOut: number;
+  /** Requests shed by admission before sending. */
+  readonly rejected: number;
+  /** Requests that failed otherwise. */
+  readonly failed: number;
+  /** RST_STREAM(CANCEL) frames sent. */
+  readonly cancelledOnWire: number;
+  /** Successful completions per second in steady state (after warm-up). */
+  readonly goodputTps: number;
+  /** The analytic optimum for this run, req/s (0 when unknown, e.g. a real server). */
+  readonly capacityTps: number;
+  /** goodputTps ÷ capacityTps (0 when capacity is unknown). */
+  readonly efficiency: number;
+  /** Queue-wait p99 over the run, ms. */
+  readonly queueWaitP99Ms: number;
+  /** Service-latency p99 over the run, ms. */
+  readonly latencyP99Ms: number;
+  /** Most connections open at once. */
+  readonly connectionsMax: number;
+  /** Retries made (REFUSED_STREAM, GOAWAY-unprocessed, ENHANCE_YOUR_CALM). */
+  readonly retries: number;
+  /** The controller's final view of the path. */
+  readonly pathState: PathState | 'none';
+  /** Per-second samples. */
+  readonly timeline: readonly TimelinePoint[];
+}

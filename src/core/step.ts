@@ -1,0 +1,224 @@
+import { type CongestionKind, firstCongestion } from './congestion.js';
+import type { ControllerOptions } from './controllerOptions.js';
+import type { ControllerState } from './controllerState.js';
+import type { ControlWindow } from './controlWindow.js';
+import type { Decision, DecisionReason, PathState } from './decision.js';
+
+/** The controller's output for one window: its next state and its decision. */
+export interface StepResult {
+  readonly state: ControllerState;
+  readonly decision: Decision;
+}
+
+const congestionReason: Readonly<Record<CongestionKind, DecisionReason>> = {
+  timeout: 'timeout',
+  cancel: 'cancel',
+  refusedStream: 'refused-stream',
+  enhanceYourCalm: 'enhance-your-calm',
+  goawayError: 'goaway-error',
+  http429: 'http-429',
+  http503: 'http-503',
+  connectionError: 'connection-error',
+};
+
+/** Weight of the newest window in the throughput EWMA. */
+const throughputSmoothing = 0.3;
+/** A decrease never cuts below this fraction of the current rate in one step. */
+const deepestCutFraction = 0.5;
+/** Headroom when sizing connections from Little's law. */
+const connectionHeadroom = 1.1;
+/** Drain only if the remaining connections would stay this far below the high-utilization mark. */
+const drainMarginFraction = 0.8;
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+/** Counts and latencies from the outside world may be NaN or negative; the controller reads them as 0. */
+const sane = (x: number): number => (Number.isFinite(x) && x > 0 ? x : 0);
+
+/**
+ * One step of the AIMD controller: a window's statistics in, the next state
+ * and a decision (target rate, target connections, reason) out. Pure: no
+ * I/O, no timers, no clock; time arrives as `window.endMs`.
+ *
+ * The control law, in order (docs/controller.md derives each rule):
+ * 1. Judge a pending connection add: if completed throughput did not rise by
+ *    `minConnectionGainFraction`, the server is the bottleneck (`server-bound`):
+ *    undo the add and stop probing for `serverBoundHoldMs`.
+ * 2. Rate: any congestion signal, or queue-wait p99 over its target, cuts the
+ *    rate to `decreaseFactor × min(rate, completed throughput)`. Otherwise the
+ *    rate doubles per window in slow start, then grows by
+ *    `additiveIncreaseTpsPerS`, but never while demand-limited.
+ * 3. Connections: when slots (or flow-control windows) are full and a queue is
+ *    building, size the pool from Little's law (at most doubling per step) and
+ *    re-enter slow start to probe the new capacity. A latency rise that
+ *    follows a rate rise, with no throughput gain, also marks `server-bound`.
+ *    After `drainAfterWindows` idle windows, drain one connection.
+ */
+export function step(
+  state: ControllerState,
+  window: ControlWindow,
+  options: ControllerOptions,
+): StepResult {
+  const o = options;
+  const durationS = Math.max(sane(window.durationMs), 1) / 1000;
+  const completedTps = sane(window.completed) / durationS;
+  const offeredTps = sane(window.offered) / durationS;
+  const queueWaitP99Ms = sane(window.queueWaitP99Ms);
+  const serviceP50Ms = sane(window.serviceP50Ms);
+  const slotsTotal = sane(window.slotsTotal);
+  const endMs = Number.isFinite(window.endMs) ? window.endMs : 0;
+
+  // Signals.
+  const queueTargetMs = o.queueTargetFraction * o.timeoutMs;
+  const queueOver = queueWaitP99Ms > queueTargetMs;
+  const queueBuilding = queueWaitP99Ms > queueTargetMs * o.queueBuildingFraction;
+  const utilization = slotsTotal > 0 ? Math.min(1, sane(window.slotsInUseMean) / slotsTotal) : 0;
+  const slotsFull = utilization >= o.highUtilizationFraction;
+  const windowStalled = sane(window.windowStalls) > 0;
+  const pathFull = queueBuilding && (slotsFull || windowStalled);
+  const demandLimited = offeredTps < state.rateTps * o.demandLimitedFraction;
+  const congestion = firstCongestion(window.congestion);
+  const hasLatency = sane(window.completed) > 0 && serviceP50Ms > 0;
+  const latencyRising =
+    hasLatency &&
+    state.baselineServiceMs > 0 &&
+    serviceP50Ms > state.baselineServiceMs * (1 + o.latencyToleranceFraction);
+  const baselineServiceMs = !hasLatency
+    ? state.baselineServiceMs
+    : state.baselineServiceMs === 0 || serviceP50Ms < state.baselineServiceMs
+      ? serviceP50Ms
+      : state.baselineServiceMs + (serviceP50Ms - state.baselineServiceMs) * o.baselineRiseFraction;
+  const throughputTps =
+    state.throughputTps === 0
+      ? completedTps
+      : state.throughputTps + (completedTps - state.throughputTps) * throughputSmoothing;
+
+  let connections = state.connections;
+  let windowsSinceChange = state.windowsSinceConnectionChange + 1;
+  let throughputBeforeAddTps = state.throughputBeforeAddTps;
+  let connectionsBeforeAdd = state.connectionsBeforeAdd;
+  let serverBoundUntilMs = state.serverBoundUntilMs;
+  let pathState: PathState = state.pathState;
+  let connectionReason: DecisionReason | undefined;
+  let phase = state.phase;
+
+  // 1. Judge a pending add once the new sessions are up and have had time to carry load.
+  const judging = throughputBeforeAddTps > 0;
+  if (
+    judging &&
+    windowsSinceChange >= o.connectionEvalWindows &&
+    sane(window.connections) >= connections
+  ) {
+    if (
+      throughputTps < throughputBeforeAddTps * (1 + o.minConnectionGainFraction) &&
+      !demandLimited
+    ) {
+      pathState = 'server-bound';
+      serverBoundUntilMs = endMs + o.serverBoundHoldMs;
+      connections = Math.max(o.minConnections, state.connectionsBeforeAdd);
+      windowsSinceChange = 0;
+      connectionReason = 'server-bound';
+    }
+    throughputBeforeAddTps = 0;
+  }
+  // A latency rise right after a rate rise, with throughput flat, is the server saturating.
+  if (
+    latencyRising &&
+    state.raisedRate &&
+    !judging &&
+    completedTps <= state.throughputTps * (1 + o.minConnectionGainFraction) &&
+    pathState !== 'server-bound'
+  ) {
+    pathState = 'server-bound';
+    serverBoundUntilMs = endMs + o.serverBoundHoldMs;
+  }
+
+  // 2. Rate.
+  let rateTps = state.rateTps;
+  let rateReason: DecisionReason;
+  const cut = (): number =>
+    state.rateTps *
+    o.decreaseFactor *
+    Math.min(1, Math.max(completedTps / state.rateTps, deepestCutFraction));
+  if (congestion !== undefined) {
+    rateTps = cut();
+    phase = 'avoidance';
+    rateReason = congestionReason[congestion];
+  } else if (queueOver && !judging) {
+    rateTps = cut();
+    phase = 'avoidance';
+    rateReason = 'queue-over-target';
+  } else if (demandLimited) {
+    rateReason = 'demand-limited';
+  } else if (phase === 'slow-start') {
+    rateTps = state.rateTps * 2;
+    rateReason = 'slow-start';
+  } else {
+    rateTps = state.rateTps + o.additiveIncreaseTpsPerS * durationS;
+    rateReason = 'additive-increase';
+  }
+  rateTps = clamp(rateTps, o.minRateTps, o.maxRateTps);
+
+  // 3. Connections.
+  const probingAllowed = endMs >= serverBoundUntilMs;
+  if (pathState === 'server-bound' && probingAllowed) pathState = 'unknown';
+  let idleWindows =
+    utilization < o.lowUtilizationFraction && !queueBuilding ? state.idleWindows + 1 : 0;
+  if (
+    connectionReason === undefined &&
+    pathFull &&
+    congestion === undefined &&
+    !judging &&
+    probingAllowed &&
+    connections < o.maxConnections &&
+    windowsSinceChange >= o.connectionEvalWindows
+  ) {
+    // Little's law: streams needed = demand × latency; connections = streams ÷ slots per connection.
+    const slotsPerConnection = slotsTotal / Math.max(1, sane(window.connections));
+    const neededStreams =
+      Math.max(offeredTps, completedTps) * (serviceP50Ms / 1000) * connectionHeadroom;
+    const needed =
+      slotsPerConnection > 0 ? Math.ceil(neededStreams / slotsPerConnection) : connections + 1;
+    const before = connections;
+    connections = clamp(Math.max(before + 1, Math.min(needed, before * 2)), 1, o.maxConnections);
+    throughputBeforeAddTps = Math.max(throughputTps, completedTps, 1e-9);
+    connectionsBeforeAdd = before;
+    windowsSinceChange = 0;
+    phase = 'slow-start';
+    pathState = windowStalled && !slotsFull ? 'window-bound' : 'stream-bound';
+    connectionReason = 'add-connection';
+    idleWindows = 0;
+  } else if (
+    connectionReason === undefined &&
+    idleWindows >= o.drainAfterWindows &&
+    connections > o.minConnections &&
+    (utilization * connections) / (connections - 1) <
+      o.highUtilizationFraction * drainMarginFraction
+  ) {
+    connections -= 1;
+    windowsSinceChange = 0;
+    idleWindows = 0;
+    connectionReason = 'drain-connection';
+  }
+  if (demandLimited && pathState !== 'server-bound' && connectionReason === undefined)
+    pathState = 'demand-bound';
+
+  const reason: DecisionReason =
+    congestion !== undefined ? rateReason : (connectionReason ?? rateReason);
+  return {
+    state: {
+      rateTps,
+      connections,
+      phase,
+      pathState,
+      baselineServiceMs,
+      windowsSinceConnectionChange: windowsSinceChange,
+      throughputBeforeAddTps,
+      connectionsBeforeAdd,
+      throughputTps,
+      raisedRate: rateTps > state.rateTps,
+      idleWindows,
+      serverBoundUntilMs,
+    },
+    decision: { rateTps, connections, reason, pathState },
+  };
+}

@@ -1,0 +1,225 @@
+import type { Decision } from '../core/decision.js';
+import type { PolicyResult, TimelinePoint } from '../core/runResult.js';
+import type { RequestSample } from '../core/sample.js';
+import { LatencyHistogram } from './latencyHistogram.js';
+
+interface Bucket {
+  offered: number;
+  admitted: number;
+  completed: number;
+  succeeded: number;
+  rejected: number;
+  timedOut: number;
+  failed: number;
+  cancelledOnWire: number;
+  readonly queueWait: LatencyHistogram;
+  readonly latency: LatencyHistogram;
+  connections: number;
+  rateTps: number;
+  reason: TimelinePoint['reason'];
+}
+
+/** What a recorder is told at the end of a run to finish its {@link PolicyResult}. */
+export interface RunSummaryInput {
+  /** Policy label. */
+  readonly policy: string;
+  /** The run's end, ms on the recorder's clock. */
+  readonly endMs: number;
+  /** Seconds at the start that are warm-up, left out of `goodputTps`. */
+  readonly warmupS: number;
+  /** The analytic optimum (req/s), or 0 when unknown. */
+  readonly capacityTps: number;
+}
+
+/**
+ * Turns a run's events into per-second timeline points and totals. Memory
+ * is one small bucket per second plus two run-wide HdrHistograms, whatever
+ * the request count.
+ */
+export class RunRecorder {
+  readonly #startMs: number;
+  readonly #buckets: Bucket[] = [];
+  readonly #queueWaitAll = new LatencyHistogram();
+  readonly #latencyAll = new LatencyHistogram();
+  #submitted = 0;
+  #succeeded = 0;
+  #timedOut = 0;
+  #rejected = 0;
+  #failed = 0;
+  #cancelledOnWire = 0;
+  #retries = 0;
+  #connections = 0;
+  #connectionsMax = 0;
+  #rateTps = 0;
+  #reason: TimelinePoint['reason'] = 'none';
+  #pathState: PolicyResult['pathState'] = 'none';
+
+  constructor(startMs: number) {
+    this.#startMs = startMs;
+  }
+
+  /** A caller submitted a request at `nowMs`. */
+  offered(nowMs: number): void {
+    this.#submitted++;
+    this.#bucket(nowMs).offered++;
+  }
+
+  /** Admission accepted a request at `nowMs`. */
+  admitted(nowMs: number): void {
+    this.#bucket(nowMs).admitted++;
+  }
+
+  /** A request settled. */
+  settled(sample: RequestSample): void {
+    const b = this.#bucket(sample.settledAtMs);
+    switch (sample.outcome) {
+      case 'succeeded':
+        this.#succeeded++;
+        b.succeeded++;
+        break;
+      case 'rejected':
+        this.#rejected++;
+        b.rejected++;
+        break;
+      case 'timedOut':
+        this.#timedOut++;
+        b.timedOut++;
+        break;
+      case 'failed':
+        this.#failed++;
+        b.failed++;
+        break;
+    }
+    this.#retries += sample.retries;
+    if (sample.cancelledOnWire) {
+      this.#cancelledOnWire++;
+      b.cancelledOnWire++;
+    }
+    if (sample.dispatchedAtMs !== undefined) {
+      const wait = sample.dispatchedAtMs - sample.submittedAtMs;
+      this.#bucket(sample.dispatchedAtMs).queueWait.record(wait);
+      this.#queueWaitAll.record(wait);
+    }
+    if (sample.dispatchedAtMs !== undefined && sample.endAtMs !== undefined) {
+      const latency = sample.endAtMs - sample.dispatchedAtMs;
+      b.completed++;
+      b.latency.record(latency);
+      this.#latencyAll.record(latency);
+    }
+  }
+
+  /** The open connection count changed at `nowMs`. */
+  connections(nowMs: number, count: number): void {
+    this.#connections = count;
+    this.#connectionsMax = Math.max(this.#connectionsMax, count);
+    this.#bucket(nowMs).connections = count;
+  }
+
+  /** The controller decided at `nowMs`. */
+  decision(nowMs: number, decision: Decision): void {
+    this.#rateTps = decision.rateTps;
+    this.#reason = decision.reason;
+    this.#pathState = decision.pathState;
+    const b = this.#bucket(nowMs);
+    b.rateTps = decision.rateTps;
+    b.reason = decision.reason;
+  }
+
+  /** Totals so far: submitted = succeeded + rejected + timedOut + failed + (still open). */
+  get totals(): {
+    submitted: number;
+    succeeded: number;
+    rejected: number;
+    timedOut: number;
+    failed: number;
+    cancelledOnWire: number;
+  } {
+    return {
+      submitted: this.#submitted,
+      succeeded: this.#succeeded,
+      rejected: this.#rejected,
+      timedOut: this.#timedOut,
+      failed: this.#failed,
+      cancelledOnWire: this.#cancelledOnWire,
+    };
+  }
+
+  /** Queue-wait p99 over the run so far, ms. */
+  get queueWaitP99Ms(): number {
+    return this.#queueWaitAll.percentileMs(99);
+  }
+
+  /** Finishes the run and returns its result. */
+  finish(input: RunSummaryInput): PolicyResult {
+    const durationS = Math.max(0, input.endMs - this.#startMs) / 1000;
+    const seconds = Math.ceil(durationS - 1e-9);
+    while (this.#buckets.length < seconds)
+      this.#bucket(this.#startMs + this.#buckets.length * 1000);
+    const timeline = this.#buckets.slice(0, Math.max(seconds, 0)).map((b, i) => point(b, i));
+    const steady = timeline.filter((p) => p.tS >= input.warmupS);
+    const steadyS = Math.max(0, durationS - input.warmupS);
+    const steadySucceeded = steady.reduce((sum, p) => sum + p.succeededTps, 0);
+    const goodputTps = steadyS > 0 ? steadySucceeded / steadyS : 0;
+    return {
+      policy: input.policy,
+      offeredTps: durationS > 0 ? this.#submitted / durationS : 0,
+      durationS,
+      submitted: this.#submitted,
+      succeeded: this.#succeeded,
+      timedOut: this.#timedOut,
+      rejected: this.#rejected,
+      failed: this.#failed,
+      cancelledOnWire: this.#cancelledOnWire,
+      goodputTps,
+      capacityTps: input.capacityTps,
+      efficiency: input.capacityTps > 0 ? goodputTps / input.capacityTps : 0,
+      queueWaitP99Ms: this.#queueWaitAll.percentileMs(99),
+      latencyP99Ms: this.#latencyAll.percentileMs(99),
+      connectionsMax: this.#connectionsMax,
+      retries: this.#retries,
+      pathState: this.#pathState,
+      timeline,
+    };
+  }
+
+  #bucket(nowMs: number): Bucket {
+    const index = Math.max(0, Math.floor((nowMs - this.#startMs) / 1000));
+    while (this.#buckets.length <= index) {
+      this.#buckets.push({
+        offered: 0,
+        admitted: 0,
+        completed: 0,
+        succeeded: 0,
+        rejected: 0,
+        timedOut: 0,
+        failed: 0,
+        cancelledOnWire: 0,
+        queueWait: new LatencyHistogram(true),
+        latency: new LatencyHistogram(true),
+        connections: this.#connections,
+        rateTps: this.#rateTps,
+        reason: this.#reason,
+      });
+    }
+    return this.#buckets[index]!;
+  }
+}
+
+function point(b: Bucket, i: number): TimelinePoint {
+  return {
+    tS: i,
+    offeredTps: b.offered,
+    admittedTps: b.admitted,
+    completedTps: b.completed,
+    succeededTps: b.succeeded,
+    rejectedTps: b.rejected,
+    timedOutTps: b.timedOut,
+    failedTps: b.failed,
+    cancelledOnWireTps: b.cancelledOnWire,
+    queueWaitP99Ms: b.queueWait.percentileMs(99),
+    latencyP99Ms: b.latency.percentileMs(99),
+    connections: b.connections,
+    rateTps: b.rateTps,
+    reason: b.reason,
+  };
+}
