@@ -74,3 +74,37 @@ export interface PolicyResult {
   /** Per-second samples. */
   readonly timeline: readonly TimelinePoint[];
 }
+
+/** Counters the embedded test server keeps about itself (`GET /__h2flow/stats`): the server-side witness. */
+export interface ServerStats {
+  /** Streams the server saw open. */
+  readonly streamsStarted: number;
+  /** Streams it answered to the end. */
+  readonly streamsCompleted: number;
+  /** RST_STREAM frames received, keyed by error-code name, e.g. `{ "CANCEL": 12 }`. */
+  readonly rstReceived: Readonly<Record<string, number>>;
+  /** Streams refused (REFUSED_STREAM sent). */
+  readonly refused: number;
+  /** Most streams in flight at once on any one connection. */
+  readonly maxConcurrentSeen: number;
+  /** GOAWAY frames sent. */
+  readonly goawaySent: number;
+}
+
+/** A whole run: one or more policies over the same scenario or target. Rendered as text, JSON and HTML. */
+export interface RunReport {
+  /** What produced it. */
+  readonly kind: 'simulation' | 'load' | 'demo' | 'tune';
+  /** Headline, e.g. the scenario name or target URL. */
+  readonly title: string;
+  /** One line on the set-up, e.g. `100 streams/conn, 50 ms, offered 3000 TPS, timeout 5 s`. */
+  readonly description: string;
+  /** The request budget, ms (drawn as the budget line on queue-wait charts). */
+  readonly timeoutMs: number;
+  /** Random seed, for simulations. */
+  readonly seed?: number | undefined;
+  /** One entry per policy run. */
+  readonly results: readonly PolicyResult[];
+  /** Server-side counters per policy (same order as `results`), when the target is an h2flow server. */
+  readonly serverStats?: readonly (ServerStats | null)[] | undefined;
+}
