@@ -35,7 +35,7 @@ test-long: build
 	$(JEST) --ci --testPathIgnorePatterns '/node_modules/' --testMatch '<rootDir>/test/**/*.long.test.ts'
 
 demo: build
-	node dist/cli/main.js demo
+	node dist/cli/bin.js demo
 
 bench: $(STAMP)
 	$(NODE_BIN)/tsc -p tsconfig.bench.json
