@@ -48,7 +48,8 @@ const sane = (x: number): number => (Number.isFinite(x) && x > 0 ? x : 0);
  *    rate doubles per window in slow start, then grows by
  *    `additiveIncreaseTpsPerS`, but never while demand-limited.
  * 3. Connections: when slots (or flow-control windows) are full and a queue is
- *    building, size the pool from Little's law (at most doubling per step) and
+ *    building while service latency is not rising, size the pool from
+ *    Little's law (at most doubling per step) and
  *    re-enter slow start to probe the new capacity. A latency rise that
  *    follows a rate rise, with no throughput gain, also marks `server-bound`.
  *    After `drainAfterWindows` idle windows, drain one connection.
@@ -167,6 +168,8 @@ export function step(
     connectionReason === undefined &&
     pathFull &&
     congestion === undefined &&
+    // Full slots with a rising service latency point at the server, not the slots (issue 2 §2).
+    !latencyRising &&
     !judging &&
     probingAllowed &&
     connections < o.maxConnections &&
