@@ -109,10 +109,12 @@ export function step(
     windowsSinceChange >= o.connectionEvalWindows &&
     sane(window.connections) >= connections
   ) {
-    if (
-      throughputTps < throughputBeforeAddTps * (1 + o.minConnectionGainFraction) &&
-      !demandLimited
-    ) {
+    // The experiment can only show a gain if callers offered more than the
+    // gain it asks for. Judging demand against the rate instead would excuse
+    // every failed add: the slow start re-entered at the add doubles the rate
+    // past the offered load within a few windows.
+    const gainTps = throughputBeforeAddTps * (1 + o.minConnectionGainFraction);
+    if (throughputTps < gainTps && offeredTps >= gainTps) {
       pathState = 'server-bound';
       serverBoundUntilMs = endMs + o.serverBoundHoldMs;
       connections = Math.max(o.minConnections, state.connectionsBeforeAdd);

@@ -1,0 +1,129 @@
+import { describe, expect, it } from '@jest/globals';
+import { defaultControllerOptions as defaults } from '../../src/core/controllerOptions.js';
+import type { ControllerState } from '../../src/core/controllerState.js';
+import type { ControlWindow } from '../../src/core/controlWindow.js';
+import { step } from '../../src/core/step.js';
+import { avoidanceState, last, makeWindow, run } from './fixtures.js';
+
+/** 3000 req/s offered against one connection whose 100 slots are full and a queue building. */
+const slotBound = (endMs: number, overrides: Partial<ControlWindow> = {}): ControlWindow =>
+  makeWindow({
+    endMs,
+    offered: 300,
+    completed: 190,
+    slotsInUseMean: 95,
+    slotsTotal: 100,
+    queueWaitP99Ms: 200,
+    ...overrides,
+  });
+
+/** The state right after the controller added a second connection at t = 1000 ms. */
+function afterAdd(): ControllerState {
+  const r = step(avoidanceState(), slotBound(1000), defaults);
+  expect(r.decision.reason).toBe('add-connection');
+  expect(r.decision.connections).toBe(2);
+  return r.state;
+}
+
+/** Windows after the add, both sessions up, completions at `completed` per 100 ms. */
+const judged = (count: number, completed: number, overrides: Partial<ControlWindow> = {}) =>
+  Array.from({ length: count }, (_, i) =>
+    makeWindow({
+      endMs: 1100 + i * 100,
+      offered: 300,
+      completed,
+      connections: 2,
+      slotsTotal: 200,
+      slotsInUseMean: 190,
+      queueWaitP99Ms: 200,
+      ...overrides,
+    }),
+  );
+
+describe('step: server-bound', () => {
+  it('undoes an add that did not raise completed throughput and holds probing', () => {
+    // Completions stay at 1900 req/s although 3000 req/s are offered.
+    const results = run(afterAdd(), judged(defaults.connectionEvalWindows, 190));
+    const verdict = last(results);
+    expect(results.slice(0, -1).every((r) => r.decision.connections === 2)).toBe(true);
+    expect(verdict.decision.reason).toBe('server-bound');
+    expect(verdict.decision.pathState).toBe('server-bound');
+    expect(verdict.decision.connections).toBe(1);
+    expect(verdict.state.serverBoundUntilMs).toBe(1500 + defaults.serverBoundHoldMs);
+    expect(verdict.state.throughputBeforeAddTps).toBe(0);
+  });
+
+  it('keeps an add that raised completed throughput', () => {
+    const results = run(afterAdd(), judged(defaults.connectionEvalWindows, 290));
+    const verdict = last(results);
+    expect(verdict.decision.connections).toBe(2);
+    expect(verdict.decision.pathState).not.toBe('server-bound');
+    expect(verdict.state.throughputBeforeAddTps).toBe(0);
+  });
+
+  it('does not blame the server when callers offered no more than before the add', () => {
+    // Offered fell to the 1900 req/s already carried: no gain was possible, the test is void.
+    const results = run(afterAdd(), judged(defaults.connectionEvalWindows, 190, { offered: 190 }));
+    const verdict = last(results);
+    expect(verdict.decision.pathState).not.toBe('server-bound');
+    expect(verdict.decision.connections).toBe(2);
+    expect(verdict.state.throughputBeforeAddTps).toBe(0);
+  });
+
+  it('waits for the added sessions to be up before judging', () => {
+    const results = run(
+      afterAdd(),
+      judged(defaults.connectionEvalWindows, 190, { connections: 1 }),
+    );
+    expect(last(results).decision.connections).toBe(2);
+    expect(last(results).state.throughputBeforeAddTps).toBeGreaterThan(0);
+  });
+
+  it('does not probe again until serverBoundHoldMs has passed', () => {
+    const verdict = last(run(afterAdd(), judged(defaults.connectionEvalWindows, 190)));
+    const holdEndMs = verdict.state.serverBoundUntilMs;
+    // Slots full and a queue building, on the single remaining connection.
+    const during = run(
+      verdict.state,
+      Array.from({ length: 20 }, (_, i) => slotBound(1600 + i * 100)),
+    );
+    expect(during.every((r) => r.decision.connections === 1)).toBe(true);
+    expect(during.every((r) => r.decision.pathState === 'server-bound')).toBe(true);
+    const after = step(last(during).state, slotBound(holdEndMs), defaults);
+    expect(after.decision.reason).toBe('add-connection');
+    expect(after.decision.connections).toBe(2);
+  });
+
+  it('marks server-bound when latency rises after a rate rise with flat throughput', () => {
+    // The previous step raised the rate; p50 80 ms is over 1.5 × the 50 ms baseline.
+    const state = avoidanceState({ raisedRate: true });
+    const r = step(state, makeWindow({ endMs: 5000, serviceP50Ms: 80 }), defaults);
+    expect(r.decision.pathState).toBe('server-bound');
+    expect(r.state.serverBoundUntilMs).toBe(5000 + defaults.serverBoundHoldMs);
+    // … and so stops adding connections although slots then look full.
+    const next = step(r.state, slotBound(5100, { serviceP50Ms: 50 }), defaults);
+    expect(next.decision.connections).toBe(1);
+  });
+
+  it('does not blame the server for a latency rise without a rate rise', () => {
+    const r = step(
+      avoidanceState({ raisedRate: false }),
+      makeWindow({ serviceP50Ms: 80 }),
+      defaults,
+    );
+    expect(r.decision.pathState).not.toBe('server-bound');
+  });
+
+  it('does not blame the server when throughput rose with the latency', () => {
+    // 1300 req/s completed against a smoothed 1000 req/s: the extra load was carried.
+    const state = avoidanceState({ raisedRate: true });
+    const r = step(state, makeWindow({ serviceP50Ms: 80, offered: 130, completed: 130 }), defaults);
+    expect(r.decision.pathState).not.toBe('server-bound');
+  });
+
+  it('does not blame the server for latency within latencyToleranceFraction of the baseline', () => {
+    const state = avoidanceState({ raisedRate: true });
+    const r = step(state, makeWindow({ serviceP50Ms: 74 }), defaults);
+    expect(r.decision.pathState).not.toBe('server-bound');
+  });
+});
