@@ -61,8 +61,10 @@ export function step(
 ): StepResult {
   const o = options;
   const durationS = Math.max(sane(window.durationMs), 1) / 1000;
-  const completedTps = sane(window.completed) / durationS;
-  const offeredTps = sane(window.offered) / durationS;
+  // Capped so that a huge count over a 1 ms window cannot become Infinity: an
+  // infinite throughput turns the EWMA into NaN (∞ − ∞) for every later window.
+  const completedTps = Math.min(sane(window.completed) / durationS, Number.MAX_VALUE);
+  const offeredTps = Math.min(sane(window.offered) / durationS, Number.MAX_VALUE);
   const queueWaitP99Ms = sane(window.queueWaitP99Ms);
   const serviceP50Ms = sane(window.serviceP50Ms);
   const slotsTotal = sane(window.slotsTotal);
