@@ -59,5 +59,16 @@ export function retarget(
 export function msUntilToken(b: TokenBucket, nowMs: number): number {
   const missing = 1 - tokensAt(b, nowMs);
   if (missing <= 0) return 0;
-  return b.rateTps > 0 ? (missing * 1000) / b.rateTps : Infinity;
+  if (!(b.rateTps > 0) || b.burst < 1) return Infinity;
+  let waitMs = (missing * 1000) / b.rateTps;
+  // Roundoff (the clock may be 1e9 ms past the epoch) can leave the level a
+  // hair under 1 at exactly nowMs + waitMs; a caller that waits that long would
+  // find no token and re-arm a near-zero wait. Nudge the wait up by doubling
+  // steps, starting near one ulp of the due time, until the token is there.
+  let nudgeMs = Math.abs(nowMs + waitMs) * Number.EPSILON || Number.MIN_VALUE;
+  while (tokensAt(b, nowMs + waitMs) < 1) {
+    waitMs += nudgeMs;
+    nudgeMs *= 2;
+  }
+  return waitMs;
 }
