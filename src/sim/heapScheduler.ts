@@ -1,0 +1,314 @@
+import { type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
+
+/**
+ * Something waiting in the heap: an rxjs action or a posted simulator event.
+ * `heapIndex` is its slot in the heap array (-1 when not queued), which is
+ * what makes cancellation O(log n) instead of a linear search.
+ */
+abstract class Timed {
+  /** When it runs, ms of virtual time. */
+  atMs = 0;
+  /** Tie-breaker: equal times run in the order they were scheduled (FIFO). */
+  seq = 0;
+  /** Position in the heap array, or -1 when not queued. */
+  heapIndex = -1;
+  /** Runs it. */
+  abstract fire(): void;
+}
+
+/**
+ * A handle to an event posted with {@link HeapScheduler.post}; pass it to
+ * {@link HeapScheduler.cancel} to take the event back before it runs.
+ */
+export class PostedEvent<A = unknown> extends Timed {
+  /** @internal */
+  constructor(
+    public fn: ((arg: A) => void) | undefined,
+    public arg: A,
+  ) {
+    super();
+  }
+
+  /** @internal */
+  fire(): void {
+    const fn = this.fn!;
+    this.fn = undefined;
+    fn(this.arg);
+  }
+
+  /** True while the event is waiting to run. */
+  get pending(): boolean {
+    return this.heapIndex >= 0;
+  }
+}
+
+/**
+ * An rxjs action on the heap. Like rxjs's `AsyncAction`, an action that
+ * reschedules itself from inside its work (`this.schedule(state, delay)`, as
+ * `interval` and `bufferTime` do) reuses the same object and subscription, so
+ * a periodic timer costs no allocation per tick and unsubscribing the handle
+ * the operator holds cancels whatever tick is pending.
+ */
+class HeapAction<T> extends Subscription implements SchedulerAction<T> {
+  readonly #timed: ActionEntry<T>;
+
+  constructor(scheduler: HeapScheduler, work: (this: SchedulerAction<T>, state?: T) => void) {
+    super();
+    this.#timed = new ActionEntry(scheduler, this, work);
+  }
+
+  schedule(state?: T, delay = 0): Subscription {
+    if (this.closed) return this;
+    // rxjs's VirtualAction never runs work scheduled at a non-finite delay, and
+    // leaves an already pending run in place; so do we.
+    if (!Number.isFinite(delay)) return Subscription.EMPTY;
+    const entry = this.#timed;
+    entry.state = state;
+    entry.scheduler.enqueue(entry, delay);
+    return this;
+  }
+
+  override unsubscribe(): void {
+    if (this.closed) return;
+    const entry = this.#timed;
+    entry.scheduler.remove(entry);
+    entry.work = undefined;
+    entry.state = undefined;
+    super.unsubscribe();
+  }
+}
+
+/** The heap entry of a {@link HeapAction} (kept apart so the action's public shape stays a Subscription). */
+class ActionEntry<T> extends Timed {
+  state: T | undefined = undefined;
+
+  constructor(
+    readonly scheduler: HeapScheduler,
+    readonly action: HeapAction<T>,
+    public work: ((this: SchedulerAction<T>, state?: T) => void) | undefined,
+  ) {
+    super();
+  }
+
+  fire(): void {
+    if (this.action.closed || this.work === undefined) return;
+    this.work.call(this.action, this.state);
+  }
+}
+
+/**
+ * A virtual-time rxjs `SchedulerLike` backed by an indexed binary min-heap,
+ * keyed on (time, sequence number).
+ *
+ * rxjs's own `VirtualTimeScheduler` re-sorts its whole action array on every
+ * schedule and removes by linear search, so each event costs O(N) with N
+ * pending timers; a simulation with thousands of queued requests (each with a
+ * deadline timer) spends all its time there. Here schedule, reschedule and
+ * cancel are O(log N). Ties run first-in first-out, which is the order rxjs's
+ * `VirtualTimeScheduler` gives (it breaks ties by a creation index), so rxjs
+ * operators (`timer`, `interval`, `delay`, `observeOn`, `timeout`,
+ * `bufferTime`, …) produce the same events at the same times on both; the
+ * tests in test/sim/heapScheduler*.test.ts check that on random schedules.
+ *
+ * Differences, on purpose: a negative delay is treated as 0 (virtual time
+ * never runs backwards), and an action rescheduled from outside its own work
+ * after it ran takes a fresh place in the FIFO order (rxjs reuses its old
+ * creation index there).
+ *
+ * The simulator's hot events (arrivals, server completions, frame arrivals)
+ * skip the Subscription machinery with {@link post}.
+ */
+export class HeapScheduler implements SchedulerLike {
+  readonly #heap: Timed[] = [];
+  #nowMs: number;
+  #seq = 0;
+  #running = false;
+  #stopRequested = false;
+  #executed = 0;
+
+  /** @param startMs the virtual clock's reading before anything runs. Default 0. */
+  constructor(startMs = 0) {
+    this.#nowMs = startMs;
+  }
+
+  /** The virtual clock, ms. Bound, so it can be passed around as a function. */
+  readonly now = (): number => this.#nowMs;
+
+  /** Entries waiting (actions and posted events). */
+  get size(): number {
+    return this.#heap.length;
+  }
+
+  /** Entries run so far (a speed measure for benches). */
+  get executed(): number {
+    return this.#executed;
+  }
+
+  /** When the next entry runs, or `Infinity` when nothing waits. */
+  get nextAtMs(): number {
+    return this.#heap.length > 0 ? this.#heap[0]!.atMs : Infinity;
+  }
+
+  /** rxjs entry point: runs `work` after `delay` ms of virtual time. */
+  schedule<T>(
+    work: (this: SchedulerAction<T>, state?: T) => void,
+    delay = 0,
+    state?: T,
+  ): Subscription {
+    return new HeapAction<T>(this, work).schedule(state, delay);
+  }
+
+  /**
+   * Runs `fn(arg)` at `atMs` (clamped to now), without creating an rxjs
+   * Subscription. Returns a handle for {@link cancel}. Passing a shared
+   * function and a per-event `arg` avoids allocating a closure per event.
+   */
+  post<A>(atMs: number, fn: (arg: A) => void, arg: A): PostedEvent<A> {
+    const event = new PostedEvent<A>(fn, arg);
+    this.#insert(event, Math.max(atMs, this.#nowMs));
+    return event;
+  }
+
+  /** Takes back a posted event that has not run yet; returns whether it was pending. */
+  cancel<A>(event: PostedEvent<A>): boolean {
+    if (event.heapIndex < 0) return false;
+    this.remove(event);
+    event.fn = undefined;
+    return true;
+  }
+
+  /**
+   * Runs everything due at or before `untilMs`, in (time, FIFO) order, then
+   * moves the clock to `untilMs` (if nothing stopped the run early).
+   */
+  run(untilMs: number): void {
+    if (this.#running) throw new Error('HeapScheduler.run() called from inside a scheduled event');
+    this.#running = true;
+    this.#stopRequested = false;
+    const heap = this.#heap;
+    try {
+      while (heap.length > 0 && !this.#stopRequested) {
+        const top = heap[0]!;
+        if (top.atMs > untilMs) break;
+        this.#popTop();
+        this.#nowMs = top.atMs;
+        this.#executed++;
+        top.fire();
+      }
+    } catch (error) {
+      // As rxjs's VirtualTimeScheduler.flush: an error stops the run and drops everything queued.
+      this.#clear();
+      throw error;
+    } finally {
+      this.#running = false;
+    }
+    if (!this.#stopRequested && Number.isFinite(untilMs) && untilMs > this.#nowMs) {
+      this.#nowMs = untilMs;
+    }
+  }
+
+  /** Runs until nothing is queued (or {@link stop} is called). The clock stays at the last event. */
+  flush(): void {
+    this.run(Infinity);
+  }
+
+  /** Ends the current {@link run} after the event that is executing now. */
+  stop(): void {
+    this.#stopRequested = true;
+  }
+
+  /** @internal Puts `entry` in the heap at now + `delayMs` with a fresh FIFO position (moving it if queued). */
+  enqueue(entry: Timed, delayMs: number): void {
+    const atMs = delayMs > 0 ? this.#nowMs + delayMs : this.#nowMs;
+    if (entry.heapIndex >= 0) this.remove(entry);
+    this.#insert(entry, atMs);
+  }
+
+  /** @internal Takes `entry` out of the heap if it is queued. O(log n). */
+  remove(entry: Timed): void {
+    const i = entry.heapIndex;
+    if (i < 0) return;
+    const heap = this.#heap;
+    const last = heap.pop()!;
+    entry.heapIndex = -1;
+    if (i < heap.length) {
+      heap[i] = last;
+      last.heapIndex = i;
+      // The moved entry may belong above or below its new slot.
+      if (i > 0 && before(last, heap[(i - 1) >> 1]!)) this.#siftUp(i);
+      else this.#siftDown(i);
+    }
+  }
+
+  #insert(entry: Timed, atMs: number): void {
+    entry.atMs = atMs;
+    entry.seq = this.#seq++;
+    const heap = this.#heap;
+    entry.heapIndex = heap.length;
+    heap.push(entry);
+    this.#siftUp(heap.length - 1);
+  }
+
+  #popTop(): void {
+    const heap = this.#heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    top.heapIndex = -1;
+    if (heap.length > 0 && last !== top) {
+      heap[0] = last;
+      last.heapIndex = 0;
+      this.#siftDown(0);
+    }
+  }
+
+  #siftUp(index: number): void {
+    const heap = this.#heap;
+    const entry = heap[index]!;
+    let i = index;
+    while (i > 0) {
+      const parentIndex = (i - 1) >> 1;
+      const parent = heap[parentIndex]!;
+      if (!before(entry, parent)) break;
+      heap[i] = parent;
+      parent.heapIndex = i;
+      i = parentIndex;
+    }
+    heap[i] = entry;
+    entry.heapIndex = i;
+  }
+
+  #siftDown(index: number): void {
+    const heap = this.#heap;
+    const n = heap.length;
+    const entry = heap[index]!;
+    let i = index;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      let child = left;
+      if (right < n && before(heap[right]!, heap[left]!)) child = right;
+      const c = heap[child]!;
+      if (!before(c, entry)) break;
+      heap[i] = c;
+      c.heapIndex = i;
+      i = child;
+    }
+    heap[i] = entry;
+    entry.heapIndex = i;
+  }
+
+  #clear(): void {
+    const pending = this.#heap.splice(0);
+    for (const entry of pending) {
+      entry.heapIndex = -1;
+      if (entry instanceof ActionEntry) entry.action.unsubscribe();
+      else if (entry instanceof PostedEvent) entry.fn = undefined;
+    }
+  }
+}
+
+/** Heap order: earlier time first, then earlier sequence number (FIFO). */
+function before(a: Timed, b: Timed): boolean {
+  return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
+}
