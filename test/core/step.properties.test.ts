@@ -7,6 +7,7 @@ import type { ControllerState } from '../../src/core/controllerState.js';
 import { initialControllerState } from '../../src/core/controllerState.js';
 import type { ControlWindow } from '../../src/core/controlWindow.js';
 import type { Decision } from '../../src/core/decision.js';
+import { decisionReasons } from '../../src/core/decision.js';
 import { step } from '../../src/core/step.js';
 import {
   garbageWindowArb,
@@ -38,6 +39,7 @@ function outOfBounds(
     return `connections ${c} outside [${o.minConnections}, ${o.maxConnections}]`;
   }
   if (state.rateTps !== rate || state.connections !== c) return 'state and decision disagree';
+  if (!decisionReasons.includes(decision.reason)) return `unlisted reason ${decision.reason}`;
   // The memory must stay usable too: one NaN here would silently switch rules off for good.
   const memory = {
     baselineServiceMs: state.baselineServiceMs,
