@@ -70,6 +70,12 @@ module.exports = {
       'client/ drives the Transport interface only; h2/ and sim/ implement it.',
     ),
     layer('h2', '^src/(sim|server|client|report|cli)/', 'h2/ implements transport/ only.'),
+    layer(
+      'sim',
+      '^src/(h2|server|report|cli)/',
+      'sim/ composes the real AdaptiveClient with a simulated transport; it never touches node:http2 code.',
+    ),
+    layer('report', '^src/(sim|h2|server|cli)/', 'report/ renders results; it does not run anything.'),
     layer('server', '^src/(sim|h2|client|report|cli)/', 'server/ is a standalone test server.'),
   ],
   options: {

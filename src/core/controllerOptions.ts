@@ -27,8 +27,10 @@ export interface ControllerOptions {
   readonly maxRateTps: number;
   /** Additive increase after slow start, in requests per second gained per second of window. Default 250. */
   readonly additiveIncreaseTpsPerS: number;
-  /** Multiplicative decrease factor applied on congestion (0 < β < 1). Default 0.8. */
+  /** Multiplicative decrease factor applied on a congestion signal (0 < β < 1). Default 0.8. */
   readonly decreaseFactor: number;
+  /** Multiplicative decrease factor applied when queue-wait p99 passes its target (0 < β < 1). Default 0.9. */
+  readonly queueDecreaseFactor: number;
   /** The rate is demand-limited (may not grow) when offered load is below this fraction of it. Default 0.5. */
   readonly demandLimitedFraction: number;
   /** Connections at start. Default 1. */
@@ -73,6 +75,7 @@ export const defaultControllerOptions: ControllerOptions = Object.freeze({
   maxRateTps: 1_000_000,
   additiveIncreaseTpsPerS: 250,
   decreaseFactor: 0.8,
+  queueDecreaseFactor: 0.9,
   demandLimitedFraction: 0.5,
   initialConnections: 1,
   minConnections: 1,
@@ -130,6 +133,9 @@ export function resolveControllerOptions(
   requireAbove('additiveIncreaseTpsPerS', o.additiveIncreaseTpsPerS, 0);
   requireAbove('decreaseFactor', o.decreaseFactor, 0, 1);
   if (o.decreaseFactor === 1) throw new InvalidOptionError('decreaseFactor', 1, 'below 1');
+  requireAbove('queueDecreaseFactor', o.queueDecreaseFactor, 0, 1);
+  if (o.queueDecreaseFactor === 1)
+    throw new InvalidOptionError('queueDecreaseFactor', 1, 'below 1');
   requireNumber('demandLimitedFraction', o.demandLimitedFraction, 0, 1);
   requireInteger('minConnections', o.minConnections, 1);
   requireInteger('maxConnections', o.maxConnections, 1, 1024);

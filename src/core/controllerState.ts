@@ -25,6 +25,14 @@ export interface ControllerState {
   readonly raisedRate: boolean;
   /** Consecutive windows with low slot utilization. */
   readonly idleWindows: number;
+  /**
+   * Until when (ms) queue-over-target may not cut again. Requests queued
+   * before a cut keep reporting long waits while the queue drains, so the
+   * next cut waits one queue-wait p99 (as TCP cuts once per round trip).
+   */
+  readonly decreaseHoldUntilMs: number;
+  /** Queue length at the end of the previous window (its trend tells whether the rate exceeds capacity). */
+  readonly queueLength: number;
   /** Until when (ms) a `server-bound` verdict blocks connection probing. */
   readonly serverBoundUntilMs: number;
 }
@@ -43,6 +51,8 @@ export function initialControllerState(options: ControllerOptions): ControllerSt
     throughputTps: 0,
     raisedRate: false,
     idleWindows: 0,
+    decreaseHoldUntilMs: -Infinity,
+    queueLength: 0,
     serverBoundUntilMs: -Infinity,
   };
 }

@@ -23,8 +23,6 @@ const congestionReason: Readonly<Record<CongestionKind, DecisionReason>> = {
 
 /** Weight of the newest window in the throughput EWMA. */
 const throughputSmoothing = 0.3;
-/** A decrease never cuts below this fraction of the current rate in one step. */
-const deepestCutFraction = 0.5;
 /** Headroom when sizing connections from Little's law. */
 const connectionHeadroom = 1.1;
 /** Drain only if the remaining connections would stay this far below the high-utilization mark. */
@@ -43,9 +41,13 @@ const sane = (x: number): number => (Number.isFinite(x) && x > 0 ? x : 0);
  * 1. Judge a pending connection add: if completed throughput did not rise by
  *    `minConnectionGainFraction`, the server is the bottleneck (`server-bound`):
  *    undo the add and stop probing for `serverBoundHoldMs`.
- * 2. Rate: any congestion signal, or queue-wait p99 over its target, cuts the
- *    rate to `decreaseFactor × min(rate, completed throughput)`. Otherwise the
- *    rate doubles per window in slow start, then grows by
+ * 2. Rate: any congestion signal cuts the rate to
+ *    `decreaseFactor × min(rate, completed throughput)`; queue-wait p99 over
+ *    its target cuts it by `queueDecreaseFactor` — but only while the queue is
+ *    not already shrinking, and at most once per queue-wait p99 (requests
+ *    queued before a cut still report long waits while the queue drains).
+ *    While a queue is building the rate holds. Otherwise the rate doubles per
+ *    window in slow start until the path fills, then grows by
  *    `additiveIncreaseTpsPerS`, but never while demand-limited.
  * 3. Connections: when slots (or flow-control windows) are full and a queue is
  *    building while service latency is not rising, size the pool from
@@ -69,6 +71,7 @@ export function step(
   const serviceP50Ms = sane(window.serviceP50Ms);
   const slotsTotal = sane(window.slotsTotal);
   const endMs = Number.isFinite(window.endMs) ? window.endMs : 0;
+  const queueLength = sane(window.queueLength);
 
   // Signals.
   const queueTargetMs = o.queueTargetFraction * o.timeoutMs;
@@ -137,27 +140,35 @@ export function step(
     serverBoundUntilMs = endMs + o.serverBoundHoldMs;
   }
 
-  // 2. Rate.
+  // 2. Rate. A cut goes to β × the throughput the path actually delivered (not β × a rate it never carried).
   let rateTps = state.rateTps;
   let rateReason: DecisionReason;
-  const cut = (): number =>
-    state.rateTps *
-    o.decreaseFactor *
-    Math.min(1, Math.max(completedTps / state.rateTps, deepestCutFraction));
+  let decreaseHoldUntilMs = state.decreaseHoldUntilMs;
+  const holding = endMs < state.decreaseHoldUntilMs;
+  const cut = (factor: number): number =>
+    factor * (completedTps > 0 ? Math.min(state.rateTps, completedTps) : state.rateTps);
   if (congestion !== undefined) {
-    rateTps = cut();
+    rateTps = cut(o.decreaseFactor);
     phase = 'avoidance';
     rateReason = congestionReason[congestion];
-  } else if (queueOver && !judging) {
-    rateTps = cut();
+    decreaseHoldUntilMs = endMs + queueWaitP99Ms;
+  } else if (queueOver && !judging && !holding && queueLength >= state.queueLength) {
+    rateTps = cut(o.queueDecreaseFactor);
     phase = 'avoidance';
     rateReason = 'queue-over-target';
+    decreaseHoldUntilMs = endMs + queueWaitP99Ms;
+  } else if (holding || queueBuilding) {
+    // A queue behind the slots means the rate already meets capacity: hold until it drains.
+    phase = 'avoidance';
+    rateReason = 'hold';
   } else if (demandLimited) {
     rateReason = 'demand-limited';
-  } else if (phase === 'slow-start') {
+  } else if (phase === 'slow-start' && !pathFull) {
     rateTps = state.rateTps * 2;
     rateReason = 'slow-start';
   } else {
+    // Slow start ends when the path fills (HyStart-style: a queue behind full slots), before the queue passes its target.
+    phase = 'avoidance';
     rateTps = state.rateTps + o.additiveIncreaseTpsPerS * durationS;
     rateReason = 'additive-increase';
   }
@@ -206,8 +217,10 @@ export function step(
     idleWindows = 0;
     connectionReason = 'drain-connection';
   }
-  if (demandLimited && pathState !== 'server-bound' && connectionReason === undefined)
-    pathState = 'demand-bound';
+  if (pathState !== 'server-bound' && connectionReason === undefined) {
+    if (pathFull) pathState = windowStalled && !slotsFull ? 'window-bound' : 'stream-bound';
+    else if (demandLimited) pathState = 'demand-bound';
+  }
 
   const reason: DecisionReason =
     congestion !== undefined ? rateReason : (connectionReason ?? rateReason);
@@ -224,6 +237,8 @@ export function step(
       throughputTps,
       raisedRate: rateTps > state.rateTps,
       idleWindows,
+      decreaseHoldUntilMs,
+      queueLength,
       serverBoundUntilMs,
     },
     decision: { rateTps, connections, reason, pathState },

@@ -1,0 +1,93 @@
+import {
+  type ControllerOptions,
+  controllerOptionNames,
+  defaultControllerOptions,
+  resolveControllerOptions,
+} from '../core/controllerOptions.js';
+import { rejectUnknownKeys, requireAbove, requireInteger, requireOneOf } from '../core/validate.js';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+
+/**
+ * How the client decides rate and connections:
+ * - `adaptive` (default): h2flow's controller — AIMD rate, Little's-law connections, deadline-aware admission;
+ * - `fixed`: `connections` sessions, no rate control, an unbounded (length-capped) queue and one
+ *   deadline per request that cancels on the wire when it fires in flight — the naive client, for comparison;
+ * - `new-connection`: no rate control; opens another session whenever every stream slot is busy,
+ *   up to `maxConnections` — Go's default transport, for comparison.
+ */
+export type ClientPolicy = 'adaptive' | 'fixed' | 'new-connection';
+
+/** Options of an {@link AdaptiveClient}: the controller's options plus the client's own. */
+export interface ClientOptions extends ControllerOptions {
+  /** Rate and connection policy. Default `'adaptive'`. */
+  readonly policy: ClientPolicy;
+  /** Sessions for the `fixed` policy. Default 1. */
+  readonly connections: number;
+  /** Most requests waiting in the queue; more are shed with `queue-full`. Default 100,000. */
+  readonly maxQueueLength: number;
+  /** Longest response body accepted, bytes; a longer one fails and its stream is reset. Default 16 MiB. */
+  readonly maxResponseBytes: number;
+  /** Token-bucket depth, in ms of the current rate. Default 100. */
+  readonly burstMs: number;
+  /** Base backoff before retrying after ENHANCE_YOUR_CALM, ms (jittered ×0.5–1.5). Default 50. */
+  readonly retryBackoffMs: number;
+}
+
+/** Defaults for {@link ClientOptions}. */
+export const defaultClientOptions: ClientOptions = Object.freeze({
+  ...defaultControllerOptions,
+  policy: 'adaptive',
+  connections: 1,
+  maxQueueLength: 100_000,
+  maxResponseBytes: 16 * 1024 * 1024,
+  burstMs: 100,
+  retryBackoffMs: 50,
+});
+
+const clientOnlyNames = [
+  'policy',
+  'connections',
+  'maxQueueLength',
+  'maxResponseBytes',
+  'burstMs',
+  'retryBackoffMs',
+] as const;
+
+/** Every option name a client accepts. */
+export const clientOptionNames: readonly string[] = [...controllerOptionNames, ...clientOnlyNames];
+
+/**
+ * Merges `partial` over the defaults and validates every field, throwing an
+ * `InvalidOptionError` (a RangeError) that names the first bad option and
+ * its value. Unknown keys are errors too, so a typo never becomes a default.
+ */
+export function resolveClientOptions(partial: Partial<ClientOptions> = {}): ClientOptions {
+  if (typeof partial !== 'object' || partial === null) {
+    throw new InvalidOptionError('options', partial, 'an object');
+  }
+  rejectUnknownKeys('options', partial, clientOptionNames);
+  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  const merged = { ...defaultClientOptions, ...defined } as ClientOptions;
+  requireOneOf('policy', merged.policy, ['adaptive', 'fixed', 'new-connection'] as const);
+  requireInteger('connections', merged.connections, 1, 1024);
+  if (merged.policy === 'fixed' && partial.maxConnections === undefined) {
+    // A fixed pool of N needs room for N; lift the adaptive default cap so `connections` alone suffices.
+    (merged as { maxConnections: number }).maxConnections = Math.max(
+      merged.maxConnections,
+      merged.connections,
+    );
+  }
+  if (merged.policy === 'fixed' && merged.connections > merged.maxConnections) {
+    throw new InvalidOptionError(
+      'connections',
+      merged.connections,
+      `<= maxConnections (${merged.maxConnections})`,
+    );
+  }
+  requireInteger('maxQueueLength', merged.maxQueueLength, 1);
+  requireInteger('maxResponseBytes', merged.maxResponseBytes, 0);
+  requireAbove('burstMs', merged.burstMs, 0);
+  requireAbove('retryBackoffMs', merged.retryBackoffMs, 0);
+  const controller = resolveControllerOptions(merged);
+  return Object.freeze({ ...merged, ...controller });
+}

@@ -1,0 +1,170 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { type AdmissionVerdict, admit } from '../core/admission.js';
+
+/** What the queue needs to know about an item. */
+export interface Deadlined {
+  /** Absolute deadline on the scheduler's clock, ms. */
+  readonly deadlineAtMs: number;
+}
+
+/** Options of an {@link AdmissionQueue}. */
+export interface AdmissionQueueOptions {
+  /** Most items the queue holds; more are shed as `queue-full`. */
+  readonly maxQueueLength: number;
+  /** Longest predicted wait admitted, ms; more is shed as `queue-wait`. `Infinity` disables the check. */
+  readonly maxQueueWaitMs: number;
+  /** Apply the deadline-aware rule (`deadline`, `queue-wait`); `false` keeps only the length bound (naive policies). */
+  readonly deadlineAware: boolean;
+}
+
+/** The live estimates admission uses for one decision. */
+export interface DrainEstimate {
+  /** How fast the queue drains, req/s. */
+  readonly drainRateTps: number;
+  /** Service latency p99, ms (0 when unknown). */
+  readonly serviceP99Ms: number;
+}
+
+interface Entry<T> {
+  readonly item: T;
+  timer: Subscription | undefined;
+  live: boolean;
+}
+
+/**
+ * A bounded FIFO in front of the transport. It admits through the pure
+ * admission rule (core/admission.ts) and expires an item whose deadline
+ * passes while it waits, on `scheduler`, so an expired request never reaches
+ * the wire. Removal (abort, expiry) is lazy: the entry is marked dead and
+ * skipped, so every operation is O(1) amortised.
+ */
+export class AdmissionQueue<T extends Deadlined> {
+  readonly #entries: (Entry<T> | undefined)[] = [];
+  #head = 0;
+  #live = 0;
+  /** Dead entries still in the array (removed or expired but not yet passed by `shift`). */
+  #dead = 0;
+  readonly #byItem = new Map<T, Entry<T>>();
+  readonly #options: AdmissionQueueOptions;
+  readonly #scheduler: SchedulerLike;
+  readonly #onExpire: (item: T) => void;
+
+  constructor(
+    options: AdmissionQueueOptions,
+    scheduler: SchedulerLike,
+    onExpire: (item: T) => void,
+  ) {
+    this.#options = options;
+    this.#scheduler = scheduler;
+    this.#onExpire = onExpire;
+  }
+
+  /** Items waiting. */
+  get length(): number {
+    return this.#live;
+  }
+
+  /** Asks admission about `item`; if admitted, enqueues it at the tail. */
+  offer(item: T, remainingBudgetMs: number, estimate: DrainEstimate): AdmissionVerdict {
+    const o = this.#options;
+    const verdict = admit({
+      remainingBudgetMs: o.deadlineAware ? remainingBudgetMs : Infinity,
+      queueLength: this.#live,
+      maxQueueLength: o.maxQueueLength,
+      drainRateTps: estimate.drainRateTps,
+      serviceP99Ms: o.deadlineAware ? estimate.serviceP99Ms : 0,
+      maxQueueWaitMs: o.deadlineAware ? o.maxQueueWaitMs : Infinity,
+    });
+    if (verdict.admit) this.#push(item, false);
+    return verdict;
+  }
+
+  /** Puts `item` back at the head (a retry goes before newer requests). */
+  unshift(item: T): void {
+    this.#push(item, true);
+  }
+
+  /** The oldest live item, removed from the queue; `undefined` when empty. */
+  shift(): T | undefined {
+    while (this.#head < this.#entries.length) {
+      const entry = this.#entries[this.#head];
+      this.#entries[this.#head++] = undefined;
+      if (entry && !entry.live) this.#dead--;
+      if (entry?.live) {
+        this.#kill(entry, true);
+        this.#compact();
+        return entry.item;
+      }
+    }
+    this.#compact();
+    return undefined;
+  }
+
+  /** Removes `item` if it is waiting (abort); returns whether it was. */
+  remove(item: T): boolean {
+    const entry = this.#byItem.get(item);
+    if (!entry?.live) return false;
+    this.#kill(entry);
+    return true;
+  }
+
+  /** Removes and returns every waiting item (shutdown). */
+  drain(): T[] {
+    const items: T[] = [];
+    for (let item = this.shift(); item !== undefined; item = this.shift()) items.push(item);
+    return items;
+  }
+
+  #push(item: T, atHead: boolean): void {
+    const entry: Entry<T> = { item, timer: undefined, live: true };
+    const delayMs = item.deadlineAtMs - this.#scheduler.now();
+    entry.timer = this.#scheduler.schedule(
+      () => {
+        if (!entry.live) return;
+        this.#kill(entry);
+        this.#onExpire(item);
+      },
+      Math.max(0, delayMs),
+    );
+    if (atHead && this.#head > 0) this.#entries[--this.#head] = entry;
+    else if (atHead) this.#entries.unshift(entry);
+    else this.#entries.push(entry);
+    this.#byItem.set(item, entry);
+    this.#live++;
+  }
+
+  #kill(entry: Entry<T>, shifted = false): void {
+    entry.live = false;
+    entry.timer?.unsubscribe();
+    entry.timer = undefined;
+    this.#byItem.delete(entry.item);
+    this.#live--;
+    if (!shifted) {
+      this.#dead++;
+      // Expired or aborted entries must not pile up when nothing is shifting (e.g. no stream slots).
+      if (this.#dead > 1024 && this.#dead > this.#live) this.#rebuild();
+    }
+  }
+
+  #rebuild(): void {
+    const live = this.#entries.filter(
+      (e, i): e is Entry<T> => i >= this.#head && e !== undefined && e.live,
+    );
+    this.#entries.length = 0;
+    for (const entry of live) this.#entries.push(entry);
+    this.#head = 0;
+    this.#dead = 0;
+  }
+
+  /** Drops consumed slots at the front once they dominate, keeping memory proportional to the live items. */
+  #compact(): void {
+    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries.splice(0, this.#head);
+      this.#head = 0;
+    }
+    if (this.#live === 0 && this.#entries.length > 0 && this.#head >= this.#entries.length) {
+      this.#entries.length = 0;
+      this.#head = 0;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { Observable, type SchedulerLike } from 'rxjs';
+import type { CapacitySnapshot } from '../core/capacity.js';
+import type { ControllerOptions } from '../core/controllerOptions.js';
+import { type ControllerState, initialControllerState } from '../core/controllerState.js';
+import type { ControlWindow } from '../core/controlWindow.js';
+import type { Decision } from '../core/decision.js';
+import { step } from '../core/step.js';
+import { nextWindowMs } from '../core/windowLength.js';
+import { WindowAccumulator } from '../stats/windowAccumulator.js';
+import type { LoopEvent } from './loopEvent.js';
+
+/** One turn of the loop: the window the controller saw, and what it decided. */
+export interface ControlStep {
+  readonly window: ControlWindow;
+  readonly decision: Decision;
+  readonly state: ControllerState;
+}
+
+/** What the loop reads from its surroundings when a window closes. */
+export interface ControlProbe {
+  /** The transport's capacity now. */
+  capacity(): CapacitySnapshot;
+  /** Requests waiting in the client's queue now. */
+  queueLength(): number;
+}
+
+/**
+ * The control loop: client events in, one {@link ControlStep} out per window.
+ *
+ * Events feed a {@link WindowAccumulator}. A timer on `scheduler` closes each
+ * window, runs the pure `step`, and schedules the next window with the
+ * length rule `nextWindowMs` (max(100 ms, 2 × service p50), clamped), so the
+ * same code runs on the real clock and in the simulator's virtual time.
+ * Subscribing starts the loop; unsubscribing stops its timer and its
+ * subscription to `events$`.
+ */
+export function controlLoop(
+  events$: Observable<LoopEvent>,
+  probe: ControlProbe,
+  options: ControllerOptions,
+  scheduler: SchedulerLike,
+): Observable<ControlStep> {
+  return new Observable<ControlStep>((subscriber) => {
+    const accumulator = new WindowAccumulator(scheduler.now());
+    let state = initialControllerState(options);
+    const eventSubscription = events$.subscribe({
+      next: (event) => feed(accumulator, event),
+      error: (error) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    });
+    const timer = scheduler.schedule(function closeWindow() {
+      const window = accumulator.close(scheduler.now(), probe.capacity(), probe.queueLength());
+      const result = step(state, window, options);
+      state = result.state;
+      subscriber.next({ window, decision: result.decision, state });
+      this.schedule(undefined, nextWindowMs(window.serviceP50Ms, options));
+    }, options.minWindowMs);
+    return () => {
+      timer.unsubscribe();
+      eventSubscription.unsubscribe();
+    };
+  });
+}
+
+/** Applies one event to the accumulator. */
+function feed(accumulator: WindowAccumulator, event: LoopEvent): void {
+  switch (event.kind) {
+    case 'offered':
+      accumulator.offered();
+      break;
+    case 'admitted':
+      accumulator.admitted();
+      break;
+    case 'rejected':
+      accumulator.rejected();
+      break;
+    case 'dispatched':
+      accumulator.dispatched(event.atMs, event.queueWaitMs);
+      break;
+    case 'stream-ended':
+      accumulator.streamEnded(event.atMs);
+      break;
+    case 'settled':
+      accumulator.settled(event.sample);
+      break;
+    case 'congestion':
+      accumulator.congestion(event.congestion);
+      break;
+  }
+}
