@@ -101,7 +101,9 @@ export const chartConfig: Config = {
     labelFontSize: 11,
     titleFontSize: 11,
     titleFontWeight: 600,
-    orient: 'right',
+    // Above the plot, so every chart's SVG is as wide as its plot plus axes.
+    orient: 'top',
+    direction: 'horizontal',
   },
   title: { fontSize: 12, fontWeight: 600, anchor: 'start', offset: 4 },
   line: { strokeWidth: 1.75 },

@@ -65,9 +65,6 @@ export function policyPanels(
       };
     }),
     resolve: { scale: { x: 'shared', y: 'shared' } },
-    config: {
-      ...chartConfig,
-      legend: { ...chartConfig.legend, orient: 'top', direction: 'horizontal' },
-    },
+    config: chartConfig,
   };
 }

@@ -43,7 +43,6 @@ export function queueWaitChart(series: readonly PolicySeries[], timeoutMs: numbe
           type: 'nominal',
           title: null,
           scale: { domain: series.map((s) => s.label), range: series.map((s) => s.color) },
-          legend: { orient: 'top', direction: 'horizontal' },
         },
       },
     },
