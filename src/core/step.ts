@@ -145,10 +145,18 @@ export function step(
   let rateReason: DecisionReason;
   let decreaseHoldUntilMs = state.decreaseHoldUntilMs;
   const holding = endMs < state.decreaseHoldUntilMs;
-  const cut = (factor: number): number =>
-    factor * (completedTps > 0 ? Math.min(state.rateTps, completedTps) : state.rateTps);
+  // Delivered = this window's completions, but never below their smoothed
+  // history (which includes this window). Cutting from the raw count made the
+  // cut jump: 1 completion cut to β × 1 req/s, 0 completions to β × rate, so a
+  // worse window earned a higher rate (found by the fast-check property).
+  // Before any history nothing is known, and the rate itself is the basis.
+  const deliveredTps =
+    state.throughputTps > 0 ? Math.max(completedTps, throughputTps) : state.rateTps;
+  const cut = (factor: number): number => factor * Math.min(state.rateTps, deliveredTps);
   if (congestion !== undefined) {
-    rateTps = cut(o.decreaseFactor);
+    // A window with both signals cuts at least as deep as either would alone,
+    // whichever factor the options make the smaller.
+    rateTps = cut(queueOver ? Math.min(o.decreaseFactor, o.queueDecreaseFactor) : o.decreaseFactor);
     phase = 'avoidance';
     rateReason = congestionReason[congestion];
     decreaseHoldUntilMs = endMs + queueWaitP99Ms;

@@ -17,20 +17,37 @@ import { step } from '../../src/core/step.js';
  * folding `step` over a random sequence of windows.
  */
 
+/**
+ * A number spread evenly over [min, max]. fast-check's `fc.double` spreads
+ * over the bit patterns instead, so most draws are tiny or subnormal: a
+ * "realistic" window built from it would offer 1e-300 req/s.
+ */
+export function uniformArb(min: number, max: number): fc.Arbitrary<number> {
+  const steps = 1_000_000;
+  return fc.integer({ min: 0, max: steps }).map((i) => min + ((max - min) * i) / steps);
+}
+
+/** A positive number spread evenly over the orders of magnitude of [min, max]. */
+export function logUniformArb(min: number, max: number): fc.Arbitrary<number> {
+  const lo = Math.log(min);
+  const hi = Math.log(max);
+  return uniformArb(lo, hi).map((x) => Math.min(max, Math.max(min, Math.exp(x))));
+}
+
 /** Valid controller options: the defaults, or a random consistent variation of the main knobs. */
 export const optionsArb: fc.Arbitrary<ControllerOptions> = fc.oneof(
   fc.constant(defaultControllerOptions),
   fc
     .record({
-      minRateTps: fc.double({ min: 0.01, max: 1000, noNaN: true }),
-      rateSpan: fc.double({ min: 1, max: 1e5, noNaN: true }),
-      initialAt: fc.double({ min: 0, max: 1, noNaN: true }),
+      minRateTps: logUniformArb(0.01, 1000),
+      rateSpan: logUniformArb(1, 1e5),
+      initialAt: uniformArb(0, 1),
       minConnections: fc.integer({ min: 1, max: 4 }),
       extraConnections: fc.integer({ min: 0, max: 12 }),
-      decreaseFactor: fc.double({ min: 0.05, max: 0.99, noNaN: true }),
-      demandLimitedFraction: fc.double({ min: 0, max: 1, noNaN: true }),
+      decreaseFactor: uniformArb(0.05, 0.99),
+      demandLimitedFraction: uniformArb(0, 1),
       timeoutMs: fc.integer({ min: 50, max: 60_000 }),
-      additiveIncreaseTpsPerS: fc.double({ min: 0.1, max: 10_000, noNaN: true }),
+      additiveIncreaseTpsPerS: logUniformArb(0.1, 10_000),
       connectionEvalWindows: fc.integer({ min: 1, max: 10 }),
       drainAfterWindows: fc.integer({ min: 1, max: 60 }),
     })
@@ -40,7 +57,10 @@ export const optionsArb: fc.Arbitrary<ControllerOptions> = fc.oneof(
       return resolveControllerOptions({
         minRateTps: r.minRateTps,
         maxRateTps,
-        initialRateTps: r.minRateTps + (maxRateTps - r.minRateTps) * r.initialAt,
+        initialRateTps: Math.min(
+          maxRateTps,
+          r.minRateTps + (maxRateTps - r.minRateTps) * r.initialAt,
+        ),
         minConnections: r.minConnections,
         maxConnections,
         initialConnections: r.minConnections,
@@ -67,22 +87,28 @@ export const congestionArb: fc.Arbitrary<CongestionCounts> = fc.oneof(
   },
 );
 
-/** A plausible window ending at `endMs`: counts, latencies and slots consistent with each other. */
-export function realisticWindowArb(endMs: number): fc.Arbitrary<ControlWindow> {
+/**
+ * A plausible window ending at `endMs`: counts, latencies and slots
+ * consistent with each other, with up to `maxOfferedTps` offered.
+ */
+export function realisticWindowArb(
+  endMs: number,
+  maxOfferedTps = 50_000,
+): fc.Arbitrary<ControlWindow> {
   return fc
     .record({
       durationMs: fc.integer({ min: 100, max: 2000 }),
-      offeredTps: fc.double({ min: 0, max: 50_000, noNaN: true }),
-      admittedShare: fc.double({ min: 0, max: 1, noNaN: true }),
-      completedShare: fc.double({ min: 0, max: 1.2, noNaN: true }),
-      queueWaitP50Ms: fc.double({ min: 0, max: 2000, noNaN: true }),
-      queueWaitSpreadMs: fc.double({ min: 0, max: 5000, noNaN: true }),
-      serviceP50Ms: fc.double({ min: 0, max: 2000, noNaN: true }),
-      serviceSpreadMs: fc.double({ min: 0, max: 5000, noNaN: true }),
+      offeredTps: fc.oneof(uniformArb(0, maxOfferedTps), logUniformArb(0.01, maxOfferedTps)),
+      admittedShare: uniformArb(0, 1),
+      completedShare: fc.oneof(fc.constant(1), uniformArb(0, 1.2)),
+      queueWaitP50Ms: fc.oneof(fc.constant(0), logUniformArb(0.01, 3000)),
+      queueWaitSpreadMs: logUniformArb(0.01, 5000),
+      serviceP50Ms: fc.oneof(fc.constant(0), logUniformArb(0.1, 3000)),
+      serviceSpreadMs: logUniformArb(0.01, 5000),
       congestion: congestionArb,
       connections: fc.integer({ min: 0, max: 16 }),
       slotsPerConnection: fc.constantFrom(1, 10, 100, 128, 1000),
-      utilization: fc.double({ min: 0, max: 1, noNaN: true }),
+      utilization: uniformArb(0, 1),
       windowStalls: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })),
       queueLength: fc.integer({ min: 0, max: 10_000 }),
     })
@@ -210,4 +236,21 @@ export function reachedArb(garbage = false, maxLength = 40): fc.Arbitrary<Reache
   return fc
     .tuple(optionsArb, windowSequenceArb(maxLength, garbage))
     .map(([options, windows]) => reach(options, windows));
+}
+
+/**
+ * A reachable state and a realistic window that follows it. Half the windows
+ * offer load on the scale of the state's rate (up to 3×), where the rate
+ * rules' thresholds lie; a window drawn on a fixed scale would almost never
+ * put completions just below the rate.
+ */
+export function reachedWithWindowArb(): fc.Arbitrary<[Reached, ControlWindow]> {
+  return reachedArb().chain((reached) => {
+    const nearRate = realisticWindowArb(0, Math.max(1, reached.state.rateTps * 3));
+    const window = fc.oneof(nearRate, realisticWindowArb(0));
+    return fc.tuple(
+      fc.constant(reached),
+      window.map((w) => ({ ...w, endMs: reached.nowMs + w.durationMs })),
+    );
+  });
 }

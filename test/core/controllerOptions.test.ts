@@ -132,10 +132,12 @@ describe('controller options', () => {
     }
   });
 
-  it('requires 0 < decreaseFactor < 1', () => {
+  it('requires both decrease factors in (0, 1)', () => {
     expect(thrown(() => resolve({ decreaseFactor: 1 })).option).toBe('decreaseFactor');
     expect(thrown(() => resolve({ decreaseFactor: 0 })).option).toBe('decreaseFactor');
     expect(resolve({ decreaseFactor: 0.99 }).decreaseFactor).toBe(0.99);
+    expect(thrown(() => resolve({ queueDecreaseFactor: 1 })).option).toBe('queueDecreaseFactor');
+    expect(thrown(() => resolve({ queueDecreaseFactor: 0 })).option).toBe('queueDecreaseFactor');
   });
 
   it('rejects infinite bounds but allows an endless server-bound hold', () => {

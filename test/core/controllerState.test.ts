@@ -18,6 +18,8 @@ describe('initial controller state', () => {
       throughputTps: 0,
       raisedRate: false,
       idleWindows: 0,
+      decreaseHoldUntilMs: Number.NEGATIVE_INFINITY,
+      queueLength: 0,
       serverBoundUntilMs: Number.NEGATIVE_INFINITY,
     });
   });

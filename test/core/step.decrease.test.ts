@@ -37,23 +37,54 @@ describe('step: multiplicative decrease', () => {
     expect(r.decision.reason).toBe('enhance-your-calm');
   });
 
-  it('cuts from the completed throughput when it is below the rate', () => {
-    // 70 completions in 100 ms = 700 req/s against a 1000 req/s target.
+  it('cuts from the delivered throughput when it is below the rate', () => {
+    // Steady at 700 req/s delivered against a 1000 req/s target.
     const r = step(
-      avoidanceState(),
+      avoidanceState({ throughputTps: 700 }),
       makeWindow({ completed: 70, congestion: congestionOf('timeout') }),
       defaults,
     );
     expect(r.decision.rateTps).toBeCloseTo(0.8 * 700, 9);
   });
 
-  it('never cuts deeper than half the rate times decreaseFactor in one window', () => {
+  it('cuts to β × delivered however far the rate overshot it', () => {
+    // Slow start left the rate at 8000 req/s; the path delivers 1900.
     const r = step(
-      avoidanceState(),
-      makeWindow({ completed: 0, congestion: congestionOf('http503', 40) }),
+      avoidanceState({ rateTps: 8000, throughputTps: 1900 }),
+      makeWindow({ completed: 190, congestion: congestionOf('refusedStream') }),
       defaults,
     );
-    expect(r.decision.rateTps).toBeCloseTo(1000 * 0.8 * 0.5, 9);
+    expect(r.decision.rateTps).toBeCloseTo(0.8 * 1900, 9);
+  });
+
+  it('reads delivered throughput as this window or its smoothed history, whichever is higher', () => {
+    // History 1000 req/s, this window 700: the EWMA (weight 0.3) gives 910.
+    const r = step(
+      avoidanceState(),
+      makeWindow({ completed: 70, congestion: congestionOf('timeout') }),
+      defaults,
+    );
+    expect(r.decision.rateTps).toBeCloseTo(0.8 * 910, 9);
+  });
+
+  it('does not cut more gently for a window with no completions than for one with a few', () => {
+    const state = avoidanceState({ throughputTps: 1000 });
+    const cutWith = (completed: number) =>
+      step(state, makeWindow({ completed, congestion: congestionOf('http503', 40) }), defaults)
+        .decision.rateTps;
+    expect(cutWith(0)).toBeLessThanOrEqual(cutWith(1));
+    expect(cutWith(1)).toBeLessThanOrEqual(cutWith(50));
+    // None delivered this window: 0.8 × the decayed history, 0.7 × 1000.
+    expect(cutWith(0)).toBeCloseTo(0.8 * 700, 9);
+  });
+
+  it('cuts from the rate before anything has completed', () => {
+    const r = step(
+      avoidanceState({ throughputTps: 0 }),
+      makeWindow({ completed: 0, congestion: congestionOf('connectionError') }),
+      defaults,
+    );
+    expect(r.decision.rateTps).toBeCloseTo(800, 9);
   });
 
   it('uses the configured decreaseFactor', () => {
@@ -68,30 +99,6 @@ describe('step: multiplicative decrease', () => {
     expect(r.decision.rateTps).toBe(900);
   });
 
-  it('cuts when queue-wait p99 exceeds queueTargetFraction × timeoutMs', () => {
-    // Default target: 0.1 × 5000 ms = 500 ms.
-    const over = step(avoidanceState(), makeWindow({ queueWaitP99Ms: 501 }), defaults);
-    expect(over.decision.rateTps).toBeCloseTo(800, 9);
-    expect(over.decision.reason).toBe('queue-over-target');
-    const at = step(avoidanceState(), makeWindow({ queueWaitP99Ms: 500 }), defaults);
-    expect(at.decision.rateTps).toBeGreaterThan(1000);
-  });
-
-  it('derives the queue target from the configured timeout and fraction', () => {
-    const options = resolveControllerOptions({
-      timeoutMs: 2000,
-      queueTargetFraction: 0.2,
-      queueLimitFraction: 0.3,
-    });
-    // Target 400 ms.
-    expect(
-      step(avoidanceState(), makeWindow({ queueWaitP99Ms: 401 }), options).decision.reason,
-    ).toBe('queue-over-target');
-    expect(
-      step(avoidanceState(), makeWindow({ queueWaitP99Ms: 399 }), options).decision.reason,
-    ).toBe('additive-increase');
-  });
-
   it('reports a congestion signal over a queue over target', () => {
     const r = step(
       avoidanceState(),
@@ -100,6 +107,23 @@ describe('step: multiplicative decrease', () => {
     );
     expect(r.decision.reason).toBe('refused-stream');
     expect(r.decision.rateTps).toBeCloseTo(800, 9);
+  });
+
+  it('cuts at least as deep as the queue rule would when both signals are present', () => {
+    // A congestion factor gentler than the queue factor must not soften a queue-over cut.
+    const options = resolveControllerOptions({ decreaseFactor: 0.95, queueDecreaseFactor: 0.9 });
+    const window = makeWindow({ queueWaitP99Ms: 900 });
+    const queueOnly = step(avoidanceState(), window, options).decision.rateTps;
+    const both = step(avoidanceState(), { ...window, congestion: congestionOf('http429') }, options)
+      .decision.rateTps;
+    expect(queueOnly).toBeCloseTo(900, 9);
+    expect(both).toBeCloseTo(900, 9);
+    const congestionOnly = step(
+      avoidanceState(),
+      makeWindow({ congestion: congestionOf('http429') }),
+      options,
+    ).decision.rateTps;
+    expect(congestionOnly).toBeCloseTo(950, 9);
   });
 
   it('ignores negative and NaN congestion counts', () => {
