@@ -8,6 +8,7 @@ import {
   takeToken,
   tokensAt,
 } from '../../src/core/tokenBucket.js';
+import { logUniformArb, uniformArb } from './arbitraries.js';
 
 /** Takes every whole token available at `nowMs`; returns the bucket and how many were taken. */
 function drain(b: TokenBucket, nowMs: number): [TokenBucket, number] {
@@ -104,11 +105,11 @@ describe('token bucket', () => {
   it('always has a token at nowMs + msUntilToken', () => {
     fc.assert(
       fc.property(
-        fc.double({ min: 0.001, max: 1e6, noNaN: true }),
+        logUniformArb(0.001, 1e6),
         fc.integer({ min: 1, max: 1000 }),
-        fc.double({ min: 0, max: 1e9, noNaN: true }),
+        fc.oneof(fc.constant(0), logUniformArb(1e-3, 1e9), uniformArb(0, 1e9)),
         fc.integer({ min: 0, max: 2000 }),
-        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        fc.oneof(fc.constant(0), logUniformArb(1e-6, 1e4)),
         (rateTps, burst, startMs, takes, laterMs) => {
           let b = createTokenBucket(rateTps, burst, startMs);
           for (let i = 0; i < takes; i += 1) b = takeToken(b, startMs) ?? b;
