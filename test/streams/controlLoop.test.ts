@@ -1,0 +1,111 @@
+import { map, Subject, take } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import type { CapacitySnapshot } from '../../src/core/capacity.js';
+import { resolveControllerOptions } from '../../src/core/controllerOptions.js';
+import { controlLoop } from '../../src/streams/controlLoop.js';
+import type { LoopEvent } from '../../src/streams/loopEvent.js';
+
+const capacity = (slotsTotal: number): CapacitySnapshot => ({
+  atMs: 0,
+  sessions: [],
+  readySessions: 1,
+  slotsTotal,
+  slotsInUse: 0,
+  slotsAvailable: slotsTotal,
+});
+
+function testScheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+const options = resolveControllerOptions({ initialRateTps: 100 });
+
+describe('controlLoop', () => {
+  it('turns dispatch and completion events into a window and a decision at each window end', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const events = new Subject<LoopEvent>();
+      const loop$ = controlLoop(
+        events,
+        { capacity: () => capacity(100), queueLength: () => 0 },
+        options,
+        scheduler,
+      );
+      // Each ms: one request offered, admitted, dispatched, and completed 10 ms later.
+      scheduler.schedule(function tick(n = 0) {
+        const now = scheduler.now();
+        events.next({ kind: 'offered' });
+        events.next({ kind: 'admitted' });
+        events.next({ kind: 'dispatched', atMs: now, queueWaitMs: 0 });
+        scheduler.schedule(() => {
+          events.next({ kind: 'stream-ended', atMs: now + 10 });
+          events.next({
+            kind: 'settled',
+            sample: {
+              submittedAtMs: now,
+              dispatchedAtMs: now,
+              sentAtMs: now,
+              headersAtMs: now + 10,
+              endAtMs: now + 10,
+              outcome: 'succeeded',
+              settledAtMs: now + 10,
+              retries: 0,
+              cancelledOnWire: false,
+              windowStalled: false,
+            },
+          });
+        }, 10);
+        if (n < 298) this.schedule(n + 1, 1);
+      }, 0);
+      const summary$ = loop$.pipe(
+        map(
+          (s) =>
+            `${s.window.offered}/${s.window.completed}/${s.window.serviceP50Ms.toFixed(1)}/${s.decision.reason}/${s.decision.rateTps}`,
+        ),
+      );
+      // Windows close at 100, 200, 300 ms (2 × p50 = 20 ms is below the 100 ms floor). The loop
+      // subscribes after the first tick, so the first window sees 99 offers; ~990 TPS offered
+      // stays above half the rate, so slow start keeps doubling.
+      expectObservable(summary$, '^ 350ms !').toBe('100ms a 99ms b 99ms c', {
+        a: '99/90/10.0/slow-start/200',
+        b: '100/100/10.0/slow-start/400',
+        c: '99/100/10.0/slow-start/800',
+      });
+    });
+  });
+
+  it('lengthens the window to twice the service p50 when latency is long', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ expectObservable }) => {
+      const events = new Subject<LoopEvent>();
+      const loop$ = controlLoop(
+        events,
+        { capacity: () => capacity(100), queueLength: () => 0 },
+        options,
+        scheduler,
+      );
+      scheduler.schedule(() => {
+        events.next({ kind: 'dispatched', atMs: 0, queueWaitMs: 0 });
+        events.next({
+          kind: 'settled',
+          sample: {
+            submittedAtMs: 0,
+            dispatchedAtMs: 0,
+            endAtMs: 300,
+            outcome: 'succeeded',
+            settledAtMs: 300,
+            retries: 0,
+            cancelledOnWire: false,
+            windowStalled: false,
+          },
+        });
+      }, 50);
+      const ends$ = loop$.pipe(map((s) => Math.round(s.window.durationMs)));
+      // First window: 100 ms (floor). Its p50 is 300 ms (HdrHistogram: within 0.1%), so the next lasts ~600 ms.
+      expectObservable(ends$.pipe(take(2)), '^ 800ms !').toBe('100ms a 599.062ms (b|)', {
+        a: 100,
+        b: 600,
+      });
+    });
+  });
+});
