@@ -32,7 +32,7 @@ describe('controlLoop', () => {
         scheduler,
       );
       // Each ms: one request offered, admitted, dispatched, and completed 10 ms later.
-      scheduler.schedule(function tick(n = 0) {
+      scheduler.schedule(function tick(n: number | undefined = 0) {
         const now = scheduler.now();
         events.next({ kind: 'offered' });
         events.next({ kind: 'admitted' });

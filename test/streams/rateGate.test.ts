@@ -81,7 +81,7 @@ describe('rateGate', () => {
       );
       let ok = 0;
       // Poll every 10 ms for 100 virtual seconds.
-      scheduler.schedule(function poll(n = 0) {
+      scheduler.schedule(function poll(n: number | undefined = 0) {
         while (gate.tryTake()) ok++;
         if (n < 10_000) this.schedule(n + 1, 10);
       }, 0);
