@@ -39,7 +39,7 @@ demo: build
 
 bench: $(STAMP)
 	$(NODE_BIN)/tsc -p tsconfig.bench.json
-	@echo "bench: no benchmarks yet"
+	node .build/bench/step.js
 
 clean:
 	rm -rf dist .build coverage
