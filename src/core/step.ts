@@ -42,7 +42,8 @@ const sane = (x: number): number => (Number.isFinite(x) && x > 0 ? x : 0);
  *    `minConnectionGainFraction`, the server is the bottleneck (`server-bound`):
  *    undo the add and stop probing for `serverBoundHoldMs`.
  * 2. Rate: any congestion signal cuts the rate to
- *    `decreaseFactor × min(rate, completed throughput)`; queue-wait p99 over
+ *    `decreaseFactor × min(rate, delivered)`, delivered being the larger of
+ *    this window's completions and their smoothed history; queue-wait p99 over
  *    its target cuts it by `queueDecreaseFactor` — but only while the queue is
  *    not already shrinking, and at most once per queue-wait p99 (requests
  *    queued before a cut still report long waits while the queue drains).
