@@ -31,7 +31,8 @@ export type AdmissionVerdict =
  * shedding costs the server nothing and never becomes an RST_STREAM.
  */
 export function admit(input: AdmissionInput): AdmissionVerdict {
-  const drain = input.drainRateTps > 0 ? input.drainRateTps : 0;
+  // NaN (no estimate yet) must read as "no drain", never as a number that passes every comparison.
+  const drain = Number.isNaN(input.drainRateTps) ? 0 : Math.max(input.drainRateTps, 0);
   const predictedWaitMs =
     input.queueLength === 0 ? 0 : drain > 0 ? (input.queueLength / drain) * 1000 : Infinity;
   if (input.queueLength >= input.maxQueueLength) {
@@ -40,7 +41,8 @@ export function admit(input: AdmissionInput): AdmissionVerdict {
   if (predictedWaitMs > input.maxQueueWaitMs) {
     return { admit: false, reason: 'queue-wait', predictedWaitMs };
   }
-  if (predictedWaitMs + Math.max(0, input.serviceP99Ms) > input.remainingBudgetMs) {
+  // Written as "not within" so that a NaN budget is shed rather than admitted.
+  if (!(predictedWaitMs + Math.max(0, input.serviceP99Ms) <= input.remainingBudgetMs)) {
     return { admit: false, reason: 'deadline', predictedWaitMs };
   }
   return { admit: true, predictedWaitMs };
