@@ -5,29 +5,36 @@ import { type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
  * `heapIndex` is its slot in the heap array (-1 when not queued), which is
  * what makes cancellation O(log n) instead of a linear search.
  */
-abstract class Timed {
+interface Timed {
   /** When it runs, ms of virtual time. */
-  atMs = 0;
+  atMs: number;
   /** Tie-breaker: equal times run in the order they were scheduled (FIFO). */
-  seq = 0;
+  seq: number;
   /** Position in the heap array, or -1 when not queued. */
-  heapIndex = -1;
+  heapIndex: number;
   /** Runs it. */
-  abstract fire(): void;
+  fire(): void;
 }
 
 /**
  * A handle to an event posted with {@link HeapScheduler.post}; pass it to
  * {@link HeapScheduler.cancel} to take the event back before it runs.
  */
-export class PostedEvent<A = unknown> extends Timed {
+export class PostedEvent<A = unknown> implements Timed {
+  /** When it runs, ms. */
+  atMs = 0;
+  /** @internal */
+  seq = 0;
+  /** @internal */
+  heapIndex = -1;
+  /** @internal Returned to the scheduler's pool after it runs (fire-and-forget events only). */
+  pooled = false;
+
   /** @internal */
   constructor(
     public fn: ((arg: A) => void) | undefined,
     public arg: A,
-  ) {
-    super();
-  }
+  ) {}
 
   /** @internal */
   fire(): void {
@@ -43,18 +50,25 @@ export class PostedEvent<A = unknown> extends Timed {
 }
 
 /**
- * An rxjs action on the heap. Like rxjs's `AsyncAction`, an action that
- * reschedules itself from inside its work (`this.schedule(state, delay)`, as
- * `interval` and `bufferTime` do) reuses the same object and subscription, so
- * a periodic timer costs no allocation per tick and unsubscribing the handle
- * the operator holds cancels whatever tick is pending.
+ * An rxjs action on the heap: its own Subscription and heap entry in one
+ * object. Like rxjs's `AsyncAction`, an action that reschedules itself from
+ * inside its work (`this.schedule(state, delay)`, as `interval` and
+ * `bufferTime` do) reuses the same object, so a periodic timer costs no
+ * allocation per tick and unsubscribing the handle the operator holds
+ * cancels whatever tick is pending.
  */
-class HeapAction<T> extends Subscription implements SchedulerAction<T> {
-  readonly #timed: ActionEntry<T>;
+class HeapAction<T> extends Subscription implements SchedulerAction<T>, Timed {
+  atMs = 0;
+  seq = 0;
+  heapIndex = -1;
+  #scheduler: HeapScheduler | undefined;
+  #work: ((this: SchedulerAction<T>, state?: T) => void) | undefined;
+  #state: T | undefined = undefined;
 
   constructor(scheduler: HeapScheduler, work: (this: SchedulerAction<T>, state?: T) => void) {
     super();
-    this.#timed = new ActionEntry(scheduler, this, work);
+    this.#scheduler = scheduler;
+    this.#work = work;
   }
 
   schedule(state?: T, delay = 0): Subscription {
@@ -62,37 +76,23 @@ class HeapAction<T> extends Subscription implements SchedulerAction<T> {
     // rxjs's VirtualAction never runs work scheduled at a non-finite delay, and
     // leaves an already pending run in place; so do we.
     if (!Number.isFinite(delay)) return Subscription.EMPTY;
-    const entry = this.#timed;
-    entry.state = state;
-    entry.scheduler.enqueue(entry, delay);
+    this.#state = state;
+    this.#scheduler!.enqueue(this, delay);
     return this;
+  }
+
+  fire(): void {
+    if (this.closed) return;
+    this.#work!.call(this, this.#state);
   }
 
   override unsubscribe(): void {
     if (this.closed) return;
-    const entry = this.#timed;
-    entry.scheduler.remove(entry);
-    entry.work = undefined;
-    entry.state = undefined;
+    this.#scheduler!.remove(this);
+    this.#scheduler = undefined;
+    this.#work = undefined;
+    this.#state = undefined;
     super.unsubscribe();
-  }
-}
-
-/** The heap entry of a {@link HeapAction} (kept apart so the action's public shape stays a Subscription). */
-class ActionEntry<T> extends Timed {
-  state: T | undefined = undefined;
-
-  constructor(
-    readonly scheduler: HeapScheduler,
-    readonly action: HeapAction<T>,
-    public work: ((this: SchedulerAction<T>, state?: T) => void) | undefined,
-  ) {
-    super();
-  }
-
-  fire(): void {
-    if (this.action.closed || this.work === undefined) return;
-    this.work.call(this.action, this.state);
   }
 }
 
@@ -116,10 +116,12 @@ class ActionEntry<T> extends Timed {
  * creation index there).
  *
  * The simulator's hot events (arrivals, server completions, frame arrivals)
- * skip the Subscription machinery with {@link post}.
+ * skip the Subscription machinery with {@link post}, or, when they are never
+ * cancelled, {@link postAndForget}, which recycles the event object.
  */
 export class HeapScheduler implements SchedulerLike {
   readonly #heap: Timed[] = [];
+  readonly #pool: PostedEvent<unknown>[] = [];
   #nowMs: number;
   #seq = 0;
   #running = false;
@@ -169,6 +171,19 @@ export class HeapScheduler implements SchedulerLike {
     return event;
   }
 
+  /**
+   * Like {@link post}, for events that are never cancelled: no handle is
+   * returned, so the event object goes back to a pool after it runs and the
+   * simulator's hot path allocates nothing per event.
+   */
+  postAndForget<A>(atMs: number, fn: (arg: A) => void, arg: A): void {
+    const event = (this.#pool.pop() as PostedEvent<A> | undefined) ?? new PostedEvent<A>(fn, arg);
+    event.fn = fn;
+    event.arg = arg;
+    event.pooled = true;
+    this.#insert(event, Math.max(atMs, this.#nowMs));
+  }
+
   /** Takes back a posted event that has not run yet; returns whether it was pending. */
   cancel<A>(event: PostedEvent<A>): boolean {
     if (event.heapIndex < 0) return false;
@@ -194,6 +209,10 @@ export class HeapScheduler implements SchedulerLike {
         this.#nowMs = top.atMs;
         this.#executed++;
         top.fire();
+        if (top instanceof PostedEvent && top.pooled) {
+          top.arg = undefined;
+          this.#pool.push(top);
+        }
       }
     } catch (error) {
       // As rxjs's VirtualTimeScheduler.flush: an error stops the run and drops everything queued.
@@ -302,7 +321,7 @@ export class HeapScheduler implements SchedulerLike {
     const pending = this.#heap.splice(0);
     for (const entry of pending) {
       entry.heapIndex = -1;
-      if (entry instanceof ActionEntry) entry.action.unsubscribe();
+      if (entry instanceof HeapAction) entry.unsubscribe();
       else if (entry instanceof PostedEvent) entry.fn = undefined;
     }
   }
