@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isInvalidOptionError } from '../errors/InvalidOptionError.js';
+import { buildServeCommand } from './serveCommand.js';
 import { UsageError } from './usageError.js';
 
 /**
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage and examples)')
     .exitOverride();
   // Subcommands register here (one line each).
+  program.addCommand(buildServeCommand());
   return program;
 }
 
