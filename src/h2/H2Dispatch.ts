@@ -1,0 +1,220 @@
+import {
+  type ClientHttp2Stream,
+  constants,
+  type IncomingHttpHeaders,
+  type IncomingHttpStatusHeader,
+} from 'node:http2';
+import type { SchedulerLike } from 'rxjs';
+import type {
+  DispatchHandle,
+  DispatchListener,
+  DispatchOutcome,
+  ResponseHeaders,
+  TransportRequest,
+} from '../transport/Transport.js';
+import {
+  classifyStreamClose,
+  type GoawayRecord,
+  type StreamCloseFacts,
+} from './classifyStreamClose.js';
+import type { H2Session, SessionStream } from './H2Session.js';
+
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
+
+/** How {@link H2Dispatch.open} went. */
+export type OpenResult = 'opened' | 'session-unusable';
+
+/**
+ * One request on one HTTP/2 stream: it opens the stream, writes the body,
+ * collects the response, and reports each phase to its listener on the
+ * transport's clock:
+ * - dispatch is the moment `session.request()` hands HEADERS to nghttp2;
+ * - `onSent` on the stream's `'finish'`, which Node emits only once the last
+ *   DATA frame has been sent (it waits for flow-control windows);
+ * - `onHeaders` on the final response HEADERS (`'response'`);
+ * - `onDone` exactly once, on the stream's `'close'`, when its slot on the
+ *   session is free again, so a client that dispatches from `onDone` never
+ *   overruns MAX_CONCURRENT_STREAMS.
+ */
+export class H2Dispatch implements DispatchHandle, SessionStream {
+  readonly #session: H2Session;
+  readonly #request: TransportRequest;
+  readonly #listener: DispatchListener;
+  readonly #scheduler: SchedulerLike;
+  #stream: ClientHttp2Stream | undefined;
+  #done = false;
+  #windowStalled = false;
+  #status: number | undefined;
+  #headers: ResponseHeaders = {};
+  #contentLength: number | undefined;
+  #chunks: Buffer[] = [];
+  #bytes = 0;
+  #goaway: GoawayRecord | undefined;
+  #error: (Error & { code?: string }) | undefined;
+  #cancelled: StreamCloseFacts['cancelled'];
+  #tooLarge: StreamCloseFacts['tooLarge'];
+  #response: StreamCloseFacts['response'];
+
+  constructor(
+    session: H2Session,
+    request: TransportRequest,
+    listener: DispatchListener,
+    scheduler: SchedulerLike,
+  ) {
+    this.#session = session;
+    this.#request = request;
+    this.#listener = listener;
+    this.#scheduler = scheduler;
+  }
+
+  /**
+   * Opens the stream on the session. Returns `session-unusable` (and takes
+   * nothing) when Node refuses new streams on the session, e.g. a GOAWAY
+   * arrived in this tick or stream ids ran out (RFC 9113 §5.1.1); the caller
+   * then tries another session. A request Node rejects for itself (invalid
+   * header) is accepted and fails with a `protocol` error.
+   */
+  open(): OpenResult {
+    const { body, method, path } = this.#request;
+    const bodyBytes = body?.byteLength ?? 0;
+    // Read before HEADERS goes out: the window this body has to get through.
+    this.#windowStalled = bodyBytes > 0 && this.#session.bodyWillStall(bodyBytes);
+    let stream: ClientHttp2Stream;
+    try {
+      stream = this.#session.request(
+        { ...this.#request.headers, ':method': method, ':path': path },
+        { endStream: body === undefined },
+      );
+    } catch (error) {
+      if (this.#session.unusable) return 'session-unusable';
+      this.#error = error as Error;
+      // Report after `dispatch` returned the handle, never from inside it.
+      queueMicrotask(() => this.#finish({ ...this.#facts(), atMs: this.#scheduler.now() }));
+      return 'opened';
+    }
+    this.#stream = stream;
+    this.#session.streams.add(this);
+    stream.on('response', (headers) => this.#onResponse(headers));
+    stream.on('data', (chunk: Buffer) => this.#onData(chunk));
+    stream.on('end', () => this.#onEnd());
+    stream.on('finish', () => {
+      if (!this.#done && this.#cancelled === undefined)
+        this.#listener.onSent(this.#scheduler.now(), this.#windowStalled);
+    });
+    // Stream errors (RST_STREAM, session loss) are classified at 'close';
+    // the listener only keeps Node's error code for the report.
+    stream.on('error', (error: Error) => {
+      this.#error ??= error;
+    });
+    stream.on('close', () => this.#onClose());
+    if (body !== undefined) stream.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    return 'opened';
+  }
+
+  /**
+   * Cancels the request. If its stream is still open, RST_STREAM(CANCEL) goes
+   * out (RFC 9113 §8.7) and `onDone` reports `cancelled` with `onWire` true
+   * once the stream has closed; a stream already closed sends nothing.
+   */
+  cancel(): void {
+    if (this.#done || this.#cancelled) return;
+    const atMs = this.#scheduler.now();
+    const stream = this.#stream;
+    if (stream === undefined) {
+      this.#cancelled = { atMs, onWire: false };
+      this.#finish({ ...this.#facts(), atMs });
+      return;
+    }
+    this.#cancelled = { atMs, onWire: !stream.closed };
+    if (!stream.closed) stream.close(NGHTTP2_CANCEL);
+  }
+
+  /** A GOAWAY arrived while this stream was open. */
+  onGoaway(record: GoawayRecord): void {
+    // A stream nghttp2 already closed (e.g. by the peer's RST_STREAM) keeps
+    // the peer's own verdict; only streams still open are judged by the id.
+    if (this.#stream !== undefined && !this.#stream.closed) this.#goaway = record;
+  }
+
+  #onResponse(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
+    if (this.#done) return;
+    const status = Number(headers[':status']);
+    const copy: Record<string, string | string[] | undefined> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      // Pseudo-headers (RFC 9113 §8.3.2) are not response headers.
+      if (!name.startsWith(':')) copy[name] = value;
+    }
+    this.#status = status;
+    this.#headers = copy;
+    this.#listener.onHeaders(this.#scheduler.now(), status);
+    const length = Number(headers['content-length']);
+    if (headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0) {
+      this.#contentLength = length;
+      // No need to receive a body we already know is too large.
+      if (length > this.#request.maxResponseBytes) this.#protectiveReset(length);
+    }
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#tooLarge !== undefined || this.#cancelled !== undefined) return;
+    this.#bytes += chunk.byteLength;
+    if (this.#bytes > this.#request.maxResponseBytes) this.#protectiveReset(this.#bytes);
+    else this.#chunks.push(chunk);
+  }
+
+  /**
+   * Resets a stream whose response passed `maxResponseBytes` with
+   * RST_STREAM(CANCEL): a protective reset that does go on the wire, and the
+   * server counts it like any other cancel.
+   */
+  #protectiveReset(bytes: number): void {
+    if (this.#cancelled !== undefined || this.#tooLarge !== undefined) return;
+    this.#tooLarge = { atMs: this.#scheduler.now(), bytes, limit: this.#request.maxResponseBytes };
+    this.#chunks = [];
+    this.#stream?.close(NGHTTP2_CANCEL);
+  }
+
+  #onEnd(): void {
+    const stream = this.#stream;
+    if (stream === undefined || this.#status === undefined || this.#tooLarge !== undefined) return;
+    // Node also emits 'end' when a stream is torn down (session loss, or a
+    // RST_STREAM); then the stream is already closed with a code, or the
+    // body is shorter than its content-length. Only a clean end is a response.
+    // (A RST_STREAM(NO_ERROR) mid-body without content-length is
+    // indistinguishable from END_STREAM in Node's API.)
+    if (stream.closed && stream.rstCode !== NGHTTP2_NO_ERROR) return;
+    if (this.#contentLength !== undefined && this.#contentLength !== this.#bytes) return;
+    this.#response = {
+      status: this.#status,
+      headers: this.#headers,
+      body: this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#bytes),
+      atMs: this.#scheduler.now(),
+    };
+    this.#chunks = [];
+  }
+
+  #onClose(): void {
+    this.#session.streams.delete(this);
+    this.#finish({ ...this.#facts(), atMs: this.#scheduler.now() });
+  }
+
+  #facts(): Omit<StreamCloseFacts, 'atMs'> {
+    return {
+      cancelled: this.#cancelled,
+      tooLarge: this.#tooLarge,
+      response: this.#response,
+      streamId: this.#stream?.id,
+      goaway: this.#goaway,
+      rstCode: this.#stream?.rstCode,
+      sessionDestroyed: this.#session.destroyed,
+      error: this.#error,
+    };
+  }
+
+  #finish(facts: StreamCloseFacts): void {
+    if (this.#done) return;
+    this.#done = true;
+    const outcome: DispatchOutcome = classifyStreamClose(facts);
+    this.#listener.onDone(outcome);
+  }
+}

@@ -1,0 +1,264 @@
+import {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  type ClientSessionRequestOptions,
+  connect,
+  type OutgoingHttpHeaders,
+  type SecureClientSessionOptions,
+} from 'node:http2';
+import type { SchedulerLike, Subscription } from 'rxjs';
+import type { SessionCapacity } from '../core/capacity.js';
+import type { GoawayRecord } from './classifyStreamClose.js';
+import type { H2TransportOptions } from './H2TransportOptions.js';
+import type { PickCandidate } from './pickSession.js';
+
+/** What the pool hears from one session. */
+export interface SessionHooks {
+  /** The peer's first SETTINGS arrived: the session may take streams. */
+  ready(session: H2Session): void;
+  /** The stream limit or the state changed (SETTINGS mid-session, draining). */
+  changed(session: H2Session): void;
+  /** A GOAWAY arrived (may fire several times per session, RFC 9113 §6.8). */
+  goaway(session: H2Session, record: GoawayRecord): void;
+  /** The session closed; `failure` is set when we did not close it ourselves and no GOAWAY explained it. */
+  closed(session: H2Session, failure: SessionFailure | undefined): void;
+}
+
+/** Why a session closed unexpectedly. */
+export interface SessionFailure {
+  readonly detail: string;
+  readonly causeCode: string | undefined;
+  /** Whether it had become ready before it failed. */
+  readonly wasReady: boolean;
+}
+
+/** One stream's view of its session: how it learns about GOAWAY and session loss. */
+export interface SessionStream {
+  /** A GOAWAY arrived while the stream was open. */
+  onGoaway(record: GoawayRecord): void;
+}
+
+/**
+ * One `node:http2` client session and the facts the pool decides on: its
+ * state, the peer's live SETTINGS_MAX_CONCURRENT_STREAMS, the streams in
+ * flight on it, and its flow-control and output state.
+ *
+ * It counts as usable only after the peer's first SETTINGS: before that Node
+ * assumes 100 concurrent streams (`peerMaxConcurrentStreams`), and a burst
+ * above the server's real limit would be refused with REFUSED_STREAM
+ * (RFC 9113 §6.5.3 lets the peer's limit apply only once received).
+ */
+export class H2Session implements PickCandidate {
+  /** Transport-local id. */
+  readonly id: number;
+  /** Lifecycle state, as {@link SessionCapacity.state}. */
+  state: SessionCapacity['state'] = 'connecting';
+  /** Streams in flight (opened, not yet closed). */
+  readonly streams = new Set<SessionStream>();
+  /** The peer's SETTINGS_MAX_CONCURRENT_STREAMS as last received (0 until the first SETTINGS). */
+  peerMaxConcurrentStreams = 0;
+  /** The GOAWAY received, with the lowest last-stream-id seen so far. */
+  goaway: GoawayRecord | undefined;
+  readonly #session: ClientHttp2Session;
+  readonly #hooks: SessionHooks;
+  readonly #streamCap: number;
+  #error: (Error & { code?: string }) | undefined;
+  #closedByUs = false;
+  #connectTimer: Subscription | undefined;
+
+  constructor(
+    id: number,
+    origin: URL,
+    options: H2TransportOptions,
+    scheduler: SchedulerLike,
+    hooks: SessionHooks,
+  ) {
+    this.id = id;
+    this.#hooks = hooks;
+    this.#streamCap = options.maxStreamsPerSession;
+    const tls: SecureClientSessionOptions =
+      origin.protocol === 'https:'
+        ? {
+            rejectUnauthorized: options.rejectUnauthorized,
+            ...(options.ca === undefined
+              ? {}
+              : { ca: options.ca as string | Buffer | (string | Buffer)[] }),
+            ...(options.servername === undefined ? {} : { servername: options.servername }),
+          }
+        : {};
+    // `http:` makes Node speak h2c with prior knowledge (RFC 9113 §3.3);
+    // `https:` negotiates "h2" by ALPN (§3.2) and verifies the certificate.
+    const session = connect(origin, {
+      ...tls,
+      settings: { initialWindowSize: options.initialWindowSize, enablePush: false },
+    });
+    this.#session = session;
+    session.on('connect', () => {
+      // Only the connection window needs this call: the stream window is the
+      // SETTINGS_INITIAL_WINDOW_SIZE sent above (RFC 9113 §6.9.2).
+      session.setLocalWindowSize(options.connectionWindowBytes);
+    });
+    session.on('remoteSettings', (settings) => this.#onSettings(settings.maxConcurrentStreams));
+    session.on('goaway', (code, lastStreamId) => this.#onGoaway(code, lastStreamId));
+    // Without a listener an 'error' would crash the process; the cause is
+    // reported when 'close' follows.
+    session.on('error', (error: Error) => {
+      this.#error ??= error;
+    });
+    session.on('close', () => this.#onClose());
+    this.#connectTimer = scheduler.schedule(() => {
+      this.#connectTimer = undefined;
+      if (this.state !== 'connecting') return;
+      this.#error ??= Object.assign(
+        new Error(`no SETTINGS from the server within ${options.connectTimeoutMs} ms`),
+        { code: 'ETIMEDOUT' },
+      );
+      session.destroy();
+    }, options.connectTimeoutMs);
+  }
+
+  /** Streams in flight now. */
+  get streamsInFlight(): number {
+    return this.streams.size;
+  }
+
+  /** Streams this session may carry now: the peer's limit (capped), or 0 unless ready. */
+  get streamLimit(): number {
+    // Node destroys a session (socket gone) before its 'close' event; in
+    // between it is still 'ready' here but refuses new streams.
+    return this.state === 'ready' && !this.unusable
+      ? Math.min(this.peerMaxConcurrentStreams, this.#streamCap)
+      : 0;
+  }
+
+  /** Free stream slots now. */
+  get freeSlots(): number {
+    return Math.max(0, this.streamLimit - this.streams.size);
+  }
+
+  /**
+   * Whether a body of `bodyBytes` would wait on this connection now: the
+   * peer's connection-level window is smaller than the body (RFC 9113
+   * §6.9.1), or bytes nghttp2 already produced are still queued in the socket
+   * handle because the kernel would not take them (write backpressure).
+   * `session.state.outboundQueueSize` is no help here: measured on Node 20 it
+   * stays 0 even with tens of MB pending in the socket, because Node hands
+   * every frame to libuv at once.
+   */
+  sendStalled(bodyBytes: number): boolean {
+    return (
+      (bodyBytes > 0 && bodyBytes > (this.#session.state.remoteWindowSize ?? 0)) ||
+      this.#socketQueueBytes() > 0
+    );
+  }
+
+  /** Like {@link sendStalled}, and also true when the peer's per-stream window is smaller than the body. */
+  bodyWillStall(bodyBytes: number): boolean {
+    const streamWindow = this.#session.remoteSettings.initialWindowSize ?? 65_535;
+    return bodyBytes > streamWindow || this.sendStalled(bodyBytes);
+  }
+
+  /** Opens a stream (HEADERS is handed to nghttp2 now). Throws what `session.request` throws. */
+  request(headers: OutgoingHttpHeaders, options: ClientSessionRequestOptions): ClientHttp2Stream {
+    return this.#session.request(headers, options);
+  }
+
+  /** Whether Node would refuse new streams on it (destroyed, closing, or after a GOAWAY). */
+  get unusable(): boolean {
+    return this.#session.destroyed || this.#session.closed;
+  }
+
+  /** Whether the underlying session has been destroyed (its streams are gone with it). */
+  get destroyed(): boolean {
+    return this.#session.destroyed;
+  }
+
+  /**
+   * Stops new streams and closes once in-flight ones end (`session.close()`
+   * is graceful in Node). A session still connecting is simply destroyed.
+   */
+  drain(): void {
+    if (this.state === 'closed') return;
+    if (this.#session.destroyed) {
+      // Already dying on its own: its 'close' reports why; only stop using it.
+      this.state = 'draining';
+      return;
+    }
+    this.#closedByUs = true;
+    const wasConnecting = this.state === 'connecting';
+    this.state = 'draining';
+    if (wasConnecting) this.#session.destroy();
+    else this.#session.close();
+  }
+
+  /** This session's capacity now. */
+  capacity(): SessionCapacity {
+    const live = this.state !== 'closed' && !this.#session.destroyed;
+    return {
+      id: this.id,
+      state: this.state,
+      streamsInFlight: this.streams.size,
+      maxConcurrentStreams: Math.min(this.peerMaxConcurrentStreams, this.#streamCap),
+      remoteWindowBytes: live ? (this.#session.state.remoteWindowSize ?? 0) : 0,
+      outboundQueueBytes: live ? this.#socketQueueBytes() : 0,
+    };
+  }
+
+  /**
+   * Bytes written by nghttp2 but not yet taken by the kernel. Node's http2
+   * writes through the socket's native handle, so the public
+   * `socket.writableLength` stays 0; libuv's queue size is exposed as the
+   * handle's `writeQueueSize` (for TLS, the part not yet encrypted).
+   */
+  #socketQueueBytes(): number {
+    const socket = this.#session.socket as { _handle?: { writeQueueSize?: unknown } } | undefined;
+    const size = socket?._handle?.writeQueueSize;
+    return typeof size === 'number' ? size : 0;
+  }
+
+  #onSettings(maxConcurrentStreams: number | undefined): void {
+    // An absent SETTINGS_MAX_CONCURRENT_STREAMS means unlimited (RFC 9113
+    // §6.5.2); Node reports its own default then, and the cap applies.
+    this.peerMaxConcurrentStreams = maxConcurrentStreams ?? Number.MAX_SAFE_INTEGER;
+    if (this.state === 'connecting') {
+      this.#connectTimer?.unsubscribe();
+      this.#connectTimer = undefined;
+      this.state = 'ready';
+      this.#hooks.ready(this);
+    } else if (this.state !== 'closed') {
+      this.#hooks.changed(this);
+    }
+  }
+
+  #onGoaway(code: number, lastStreamId: number): void {
+    // A graceful shutdown may send several GOAWAYs with falling ids (§6.8);
+    // the lowest one is the promise that counts.
+    const lowest = Math.min(lastStreamId, this.goaway?.lastStreamId ?? lastStreamId);
+    const record: GoawayRecord = { code: code || (this.goaway?.code ?? 0), lastStreamId: lowest };
+    this.goaway = record;
+    for (const stream of this.streams) stream.onGoaway(record);
+    if (this.state !== 'closed') this.state = 'draining';
+    this.#hooks.goaway(this, { code, lastStreamId });
+  }
+
+  #onClose(): void {
+    this.#connectTimer?.unsubscribe();
+    this.#connectTimer = undefined;
+    const wasReady = this.state !== 'connecting';
+    this.state = 'closed';
+    let failure: SessionFailure | undefined;
+    if (!this.#closedByUs && this.goaway === undefined) {
+      const e = this.#error;
+      failure = {
+        detail: e
+          ? `${e.code ? `${e.code}: ` : ''}${e.message}`
+          : wasReady
+            ? 'connection closed by the server'
+            : 'connection closed before the server sent SETTINGS',
+        causeCode: e?.code,
+        wasReady,
+      };
+    }
+    this.#hooks.closed(this, failure);
+  }
+}

@@ -1,0 +1,128 @@
+import { constants } from 'node:http2';
+import type { DispatchOutcome, ResponseHeaders } from '../transport/Transport.js';
+
+const { NGHTTP2_REFUSED_STREAM, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } =
+  constants;
+
+/** The GOAWAY a session received: its error code and last-stream-id (RFC 9113 §6.8). */
+export interface GoawayRecord {
+  readonly code: number;
+  readonly lastStreamId: number;
+}
+
+/** Everything known about a stream when its `'close'` event fires. */
+export interface StreamCloseFacts {
+  /** When `cancel()` was called, ms, and whether RST_STREAM(CANCEL) went out. */
+  readonly cancelled: { readonly atMs: number; readonly onWire: boolean } | undefined;
+  /** Set when the response passed `maxResponseBytes` and we reset the stream. */
+  readonly tooLarge:
+    | { readonly atMs: number; readonly bytes: number; readonly limit: number }
+    | undefined;
+  /** The complete response (final HEADERS and END_STREAM both seen), if any. */
+  readonly response:
+    | {
+        readonly status: number;
+        readonly headers: ResponseHeaders;
+        readonly body: Uint8Array;
+        readonly atMs: number;
+      }
+    | undefined;
+  /** The stream's id on the session. */
+  readonly streamId: number | undefined;
+  /** The GOAWAY the session had received while this stream was open, if any. */
+  readonly goaway: GoawayRecord | undefined;
+  /** `stream.rstCode` at close. */
+  readonly rstCode: number | undefined;
+  /** Whether the session was destroyed by the time the stream closed. */
+  readonly sessionDestroyed: boolean;
+  /** The error the stream or its session reported, if any. */
+  readonly error: (Error & { code?: string }) | undefined;
+  /** Close time, ms. */
+  readonly atMs: number;
+}
+
+/**
+ * Maps how a stream ended to its {@link DispatchOutcome}. The order matters:
+ * - our own cancel and our own protective reset come first, because they
+ *   explain the RST_STREAM code Node reports afterwards;
+ * - a complete response wins over anything later (a server may send
+ *   RST_STREAM(NO_ERROR) after the response to stop our upload, RFC 9113 §8.1);
+ * - streams above a GOAWAY's last-stream-id were not processed (RFC 9113
+ *   §6.8); nghttp2 closes them with REFUSED_STREAM on NO_ERROR, and Node
+ *   destroys them with the session error on other codes, so the id decides;
+ * - REFUSED_STREAM means the server did no work (§8.7); ENHANCE_YOUR_CALM is
+ *   the server shedding load (§7), treated the same way with a backoff;
+ * - then a GOAWAY with an error code, then a lost session: the server may
+ *   have processed those streams, so they are not retryable.
+ */
+export function classifyStreamClose(f: StreamCloseFacts): DispatchOutcome {
+  if (f.cancelled) return { kind: 'cancelled', onWire: f.cancelled.onWire, atMs: f.cancelled.atMs };
+  if (f.tooLarge) {
+    return {
+      kind: 'error',
+      failure: 'response-too-large',
+      detail: `response body passed maxResponseBytes (${f.tooLarge.bytes} > ${f.tooLarge.limit}); sent RST_STREAM(CANCEL)`,
+      http2Code: NGHTTP2_CANCEL,
+      atMs: f.tooLarge.atMs,
+    };
+  }
+  if (f.response) return { kind: 'response', ...f.response };
+  const id = f.streamId;
+  const causeCode = f.error?.code;
+  const cause = causeCode === undefined ? {} : { causeCode };
+  if (id === undefined) {
+    // Node refused the request before any frame left (e.g. an invalid header).
+    return {
+      kind: 'error',
+      failure: 'protocol',
+      detail: `request rejected before it was sent: ${f.error?.message ?? 'no stream opened'}`,
+      ...cause,
+      atMs: f.atMs,
+    };
+  }
+  if (f.goaway && id > f.goaway.lastStreamId) {
+    return {
+      kind: 'retryable',
+      reason: 'goaway-unprocessed',
+      http2Code: f.goaway.code,
+      atMs: f.atMs,
+    };
+  }
+  const peerCodeTrusted = !f.sessionDestroyed || f.goaway === undefined;
+  if (f.rstCode === NGHTTP2_REFUSED_STREAM && peerCodeTrusted) {
+    return { kind: 'retryable', reason: 'refused-stream', http2Code: f.rstCode, atMs: f.atMs };
+  }
+  if (f.rstCode === NGHTTP2_ENHANCE_YOUR_CALM && peerCodeTrusted) {
+    return { kind: 'retryable', reason: 'enhance-your-calm', http2Code: f.rstCode, atMs: f.atMs };
+  }
+  if (f.goaway && f.goaway.code !== NGHTTP2_NO_ERROR) {
+    return {
+      kind: 'error',
+      failure: 'goaway',
+      detail: `session went away with error code ${f.goaway.code} (last stream ${f.goaway.lastStreamId}) while stream ${id} was open`,
+      http2Code: f.goaway.code,
+      ...cause,
+      atMs: f.atMs,
+    };
+  }
+  if (f.sessionDestroyed) {
+    return {
+      kind: 'error',
+      failure: 'session-closed',
+      detail: `connection lost while stream ${id} was open${f.error ? `: ${f.error.message}` : ''}`,
+      ...cause,
+      atMs: f.atMs,
+    };
+  }
+  return {
+    kind: 'error',
+    failure: 'stream-reset',
+    detail:
+      f.rstCode === NGHTTP2_NO_ERROR || f.rstCode === undefined
+        ? `stream ${id} closed without a complete response`
+        : `stream ${id} reset by the server with code ${f.rstCode}`,
+    http2Code: f.rstCode ?? NGHTTP2_NO_ERROR,
+    ...cause,
+    atMs: f.atMs,
+  };
+}
