@@ -57,7 +57,7 @@ export class LatencyDistribution {
  * With X = exp(μ + σZ): mean = exp(μ + σ²/2) and p99 = exp(μ + z₉₉σ), so
  * ln(p99/mean) = z₉₉σ − σ²/2, a quadratic in σ. Its smaller root is the
  * lighter-tailed of the two distributions that match; a real root exists
- * only when p99/mean ≤ exp(z₉₉²/2) ≈ 14.96.
+ * only when p99/mean ≤ exp(z₉₉²/2) ≈ 14.97.
  */
 export function lognormalSigma(meanMs: number, p99Ms: number): number {
   const gap = Math.log(p99Ms / meanMs);

@@ -109,6 +109,8 @@ function simulate(scenario: Scenario, policy: SimPolicy, options: PolicyRunOptio
     });
     client.decisions$.subscribe((decision) => {
       const nowMs = scheduler.now();
+      // The report shows the controller's view while the load ran, not during the drain after it.
+      if (nowMs >= endMs) return;
       recorder.decision(nowMs, decision);
       sim.rateTps = decision.rateTps;
       if (fleet) {
@@ -123,6 +125,7 @@ function simulate(scenario: Scenario, policy: SimPolicy, options: PolicyRunOptio
     });
     transport.capacity$.subscribe(() => {
       const nowMs = scheduler.now();
+      if (nowMs >= endMs) return;
       sim.connections = transport.establishedConnections;
       recorder.connections(nowMs, sim.connections);
       if (fleet)

@@ -12,6 +12,8 @@ export interface RunScenarioOptions {
   readonly seed?: number | undefined;
   /** Run length override, s (default: the scenario's load phases). */
   readonly durationS?: number | undefined;
+  /** For a fleet, add each client's own result after its policy's total (labelled `policy/client-NN`). */
+  readonly perClientResults?: boolean | undefined;
   /** Progress: the policy running and the simulated seconds done of `totalS`. */
   readonly onProgress?:
     | ((policy: SimPolicy, simulatedS: number, totalS: number) => void)
@@ -33,15 +35,17 @@ export interface SimulationOutcome {
   readonly report: RunReport;
   /** Per-policy fairness, for fleets (empty for one client). */
   readonly fairness: readonly FleetFairness[];
+  /** Each policy's per-client results, for fleets (empty for one client). */
+  readonly clientResults: readonly (readonly PolicyResult[])[];
   /** Heap events run over all policies. */
   readonly events: number;
 }
 
 /**
  * Runs `scenario` under each policy and assembles a `RunReport`: one
- * result per policy (for a fleet, the total, followed by one result per
- * client labelled `policy/client-NN`), the server's counters per result,
- * and the seed. Deterministic: the same scenario and seed give the same
+ * result per policy (for a fleet, all clients together, optionally followed
+ * by one result per client), the server's counters per result, and the
+ * seed. Deterministic: the same scenario and seed give the same
  * report, field for field.
  */
 export function runScenario(
@@ -54,6 +58,7 @@ export function runScenario(
   const results: PolicyResult[] = [];
   const serverStats: (ServerStats | null)[] = [];
   const fairness: FleetFairness[] = [];
+  const clientResults: PolicyResult[][] = [];
   let events = 0;
   for (const policy of options.policies ?? simPolicies) {
     const run = runPolicy(s, policy, {
@@ -63,11 +68,14 @@ export function runScenario(
     events += run.events;
     results.push(run.result);
     serverStats.push(run.serverStats);
-    for (const r of run.clientResults) {
-      results.push(r);
-      serverStats.push(null);
+    if (options.perClientResults) {
+      for (const r of run.clientResults) {
+        results.push(r);
+        serverStats.push(null);
+      }
     }
     if (run.clientResults.length > 0) {
+      clientResults.push([...run.clientResults]);
       const goodputs = run.clientResults.map((r) => r.goodputTps);
       fairness.push({ policy, jainIndex: jainIndex(goodputs), clientGoodputTps: goodputs });
     }
@@ -81,7 +89,7 @@ export function runScenario(
     results,
     serverStats,
   };
-  return { report, fairness, events };
+  return { report, fairness, clientResults, events };
 }
 
 /** The report's one-line set-up, e.g. `100 streams/conn, lognormal 50 ms (p99 120 ms), RTT 1 ms, …`. */

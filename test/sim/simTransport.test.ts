@@ -1,0 +1,321 @@
+import { describe, expect, it } from '@jest/globals';
+import type { CapacitySnapshot } from '../../src/core/capacity.js';
+import { HeapScheduler } from '../../src/sim/heapScheduler.js';
+import type { Scenario } from '../../src/sim/scenario.js';
+import { SeededRandom } from '../../src/sim/seededRandom.js';
+import { SimServer } from '../../src/sim/simServer.js';
+import { reconnectBackoffMs, SimTransport } from '../../src/sim/simTransport.js';
+import type {
+  DispatchListener,
+  DispatchOutcome,
+  TransportEvent,
+  TransportRequest,
+} from '../../src/transport/Transport.js';
+import { scenarioWith } from './scenarioFixture.js';
+
+/** What one stream reported to its listener. */
+interface Trace {
+  sentAtMs?: number;
+  stalled?: boolean;
+  headersAtMs?: number;
+  outcome?: DispatchOutcome;
+}
+
+function harness(s: Scenario) {
+  const scheduler = new HeapScheduler();
+  const server = new SimServer(scheduler, s.server, new SeededRandom(1));
+  const transport = new SimTransport({ scheduler, server, scenario: s, clientId: 0 });
+  const events: TransportEvent[] = [];
+  const snapshots: CapacitySnapshot[] = [];
+  transport.events$.subscribe((e) => events.push(e));
+  transport.capacity$.subscribe((c) => snapshots.push(c));
+  let nextId = 1;
+  const body = new Uint8Array(s.request.bodyBytes);
+  const dispatch = (overrides: Partial<TransportRequest> = {}) => {
+    const trace: Trace = {};
+    const listener: DispatchListener = {
+      onSent: (atMs, stalled) => {
+        trace.sentAtMs = atMs;
+        trace.stalled = stalled;
+      },
+      onHeaders: (atMs) => {
+        trace.headersAtMs = atMs;
+      },
+      onDone: (outcome) => {
+        expect(trace.outcome).toBeUndefined();
+        trace.outcome = outcome;
+      },
+    };
+    const request: TransportRequest = {
+      id: nextId++,
+      method: 'POST',
+      path: '/',
+      headers: {},
+      body: s.request.bodyBytes > 0 ? body : undefined,
+      deadlineAtMs: Infinity,
+      maxResponseBytes: 16 * 1024 * 1024,
+      ...overrides,
+    };
+    const handle = transport.dispatch(request, listener);
+    return { trace, handle };
+  };
+  return { scheduler, server, transport, events, snapshots, dispatch };
+}
+
+const fixture = (server: Partial<Scenario['server']> = {}, rest: Partial<Scenario> = {}) => {
+  const base = scenarioWith({});
+  return scenarioWith({ ...rest, server: { ...base.server, ...server } });
+};
+
+describe('SimTransport', () => {
+  it('opens a session in setupRtts round trips and reports it ready', () => {
+    const h = harness(fixture());
+    h.transport.resize(1);
+    expect(h.transport.freeSlots()).toBe(0);
+    expect(h.dispatch().handle).toBeUndefined();
+    h.scheduler.run(3.99);
+    expect(h.transport.freeSlots()).toBe(0);
+    h.scheduler.run(4);
+    expect(h.transport.freeSlots()).toBe(100);
+    expect(h.events).toEqual([{ kind: 'session-ready', sessionId: 1, atMs: 4 }]);
+    expect(h.snapshots.at(-1)).toMatchObject({
+      readySessions: 1,
+      slotsTotal: 100,
+      slotsAvailable: 100,
+    });
+  });
+
+  it('reports the phases as the real transport does: sent, headers, done', () => {
+    const h = harness(fixture());
+    h.transport.resize(1);
+    h.scheduler.run(4);
+    const { trace } = h.dispatch();
+    h.scheduler.flush();
+    // Body leaves at once (no bandwidth limit, open windows); the server has it RTT/2 later,
+    // serves it 10 ms, and the response is back RTT/2 after that.
+    expect(trace.sentAtMs).toBe(4);
+    expect(trace.stalled).toBe(false);
+    expect(trace.headersAtMs).toBe(16);
+    expect(trace.outcome).toMatchObject({ kind: 'response', status: 200, atMs: 16 });
+    expect((trace.outcome as { body: Uint8Array }).body.byteLength).toBe(120);
+    expect(h.server.stats()).toMatchObject({ streamsStarted: 1, streamsCompleted: 1 });
+  });
+
+  it('serializes frames on a limited link: response HEADERS before the body ends', () => {
+    const s = fixture(
+      {},
+      {
+        network: { rttMs: 2, bandwidthBytesPerS: 100_000, setupRtts: 2 },
+        response: { status: 200, bodyBytes: 10_000, headerBytes: 20 },
+      },
+    );
+    const h = harness(s);
+    h.transport.resize(1);
+    h.scheduler.run(10);
+    const { trace } = h.dispatch();
+    h.scheduler.flush();
+    const startMs = 10;
+    // Up: 49 B of HEADERS + 84 B of DATA at 100 kB/s = 1.33 ms.
+    expect(trace.sentAtMs).toBeCloseTo(startMs + 1.33, 6);
+    const serviceEndMs = startMs + 1.33 + 1 + 10;
+    expect(trace.headersAtMs).toBeCloseTo(serviceEndMs + 0.29 + 1, 6);
+    expect((trace.outcome as { atMs: number }).atMs).toBeCloseTo(
+      serviceEndMs + 0.29 + 100.09 + 1,
+      6,
+    );
+  });
+
+  it('never opens more streams than MAX_CONCURRENT_STREAMS', () => {
+    const h = harness(fixture({ maxConcurrentStreams: 2 }));
+    h.transport.resize(1);
+    h.scheduler.run(4);
+    expect(h.dispatch().handle).toBeDefined();
+    expect(h.dispatch().handle).toBeDefined();
+    expect(h.transport.freeSlots()).toBe(0);
+    expect(h.dispatch().handle).toBeUndefined();
+    h.scheduler.flush();
+    expect(h.transport.freeSlots()).toBe(2);
+    expect(h.server.stats().maxConcurrentSeen).toBe(2);
+  });
+
+  it('lets a body through only as fast as the windows allow, and says it stalled', () => {
+    const big = (windowBytes: number) =>
+      fixture(
+        {},
+        {
+          request: { method: 'POST', path: '/', bodyBytes: 256 * 1024, headerBytes: 40 },
+          network: { rttMs: 10, bandwidthBytesPerS: Infinity, setupRtts: 2 },
+          http2: {
+            streamWindowBytes: windowBytes,
+            connectionWindowBytes: windowBytes,
+            maxFrameBytes: 16_384,
+          },
+        },
+      );
+    const small = harness(big(65_535));
+    small.transport.resize(1);
+    small.scheduler.run(20);
+    const stalled = small.dispatch().trace;
+    small.scheduler.flush();
+    const large = harness(big(1 << 20));
+    large.transport.resize(1);
+    large.scheduler.run(20);
+    const open = large.dispatch().trace;
+    large.scheduler.flush();
+    expect(open.sentAtMs).toBe(20);
+    expect(open.stalled).toBe(false);
+    expect(stalled.stalled).toBe(true);
+    // At most one window per round trip: 256 KiB through 64 KiB windows needs at least 3 more RTTs.
+    expect(stalled.sentAtMs!).toBeGreaterThanOrEqual(20 + 3 * 10);
+    // Credit comes back in half-window batches one RTT after the data left, so it takes under 8 RTTs.
+    expect(stalled.sentAtMs!).toBeLessThan(20 + 8 * 10);
+    expect(stalled.outcome).toMatchObject({ kind: 'response' });
+  });
+
+  it('cancel sends RST_STREAM(CANCEL): reported on the wire, counted by the server, no response', () => {
+    const h = harness(fixture());
+    h.transport.resize(1);
+    h.scheduler.run(4);
+    const { trace, handle } = h.dispatch();
+    h.scheduler.run(8);
+    handle!.cancel();
+    expect(h.transport.freeSlots()).toBe(100);
+    h.scheduler.flush();
+    expect(trace.outcome).toEqual({ kind: 'cancelled', onWire: true, atMs: 8 });
+    expect(trace.headersAtMs).toBeUndefined();
+    expect(h.server.stats()).toMatchObject({
+      streamsStarted: 1,
+      streamsCompleted: 0,
+      rstReceived: { CANCEL: 1 },
+    });
+  });
+
+  it('GOAWAY: streams above lastStreamId come back retryable, the rest finish, a new session opens', () => {
+    const h = harness(fixture({ goawayEveryStreams: 3 }));
+    h.transport.resize(1);
+    h.scheduler.run(4);
+    const traces = Array.from({ length: 5 }, () => h.dispatch().trace);
+    h.scheduler.flush();
+    // Stream ids 1, 3, 5 were accepted; the GOAWAY names 5 and reaches the client at 4 + 1 + 1.
+    expect(h.events).toContainEqual({
+      kind: 'goaway',
+      sessionId: 1,
+      errorCode: 0,
+      lastStreamId: 5,
+      atMs: 6,
+    });
+    expect(traces.slice(0, 3).map((t) => t.outcome?.kind)).toEqual([
+      'response',
+      'response',
+      'response',
+    ]);
+    for (const t of traces.slice(3)) {
+      expect(t.outcome).toEqual({
+        kind: 'retryable',
+        reason: 'goaway-unprocessed',
+        http2Code: 0,
+        atMs: 6,
+      });
+    }
+    expect(h.events).toContainEqual({ kind: 'session-ready', sessionId: 2, atMs: 10 });
+    expect(h.events).toContainEqual({ kind: 'session-closed', sessionId: 1, atMs: 16 });
+    expect(h.server.stats()).toMatchObject({ streamsStarted: 3, goawaySent: 1 });
+  });
+
+  it('REFUSED_STREAM when more requests wait than refuseWhenQueuedOver', () => {
+    const h = harness(fixture({ workers: 1, refuseWhenQueuedOver: 0 }));
+    h.transport.resize(1);
+    h.scheduler.run(4);
+    const traces = Array.from({ length: 3 }, () => h.dispatch().trace);
+    h.scheduler.flush();
+    expect(traces[0]!.outcome).toMatchObject({ kind: 'response', atMs: 16 });
+    // The second waits for the one worker: its latency includes the first one's service.
+    expect(traces[1]!.outcome).toMatchObject({ kind: 'response', atMs: 26 });
+    expect(traces[2]!.outcome).toEqual({
+      kind: 'retryable',
+      reason: 'refused-stream',
+      http2Code: 7,
+      atMs: 6,
+    });
+    expect(h.server.stats()).toMatchObject({ refused: 1, streamsStarted: 2 });
+  });
+
+  it('queues at the server past its workers, whatever the connection count', () => {
+    const h = harness(fixture({ workers: 2 }));
+    h.transport.resize(3);
+    h.scheduler.run(4);
+    const traces = Array.from({ length: 6 }, () => h.dispatch().trace);
+    h.scheduler.flush();
+    const ends = traces.map((t) => (t.outcome as { atMs: number }).atMs).sort((a, b) => a - b);
+    expect(ends).toEqual([16, 16, 26, 26, 36, 36]);
+  });
+
+  it('answers a reset flood with GOAWAY(ENHANCE_YOUR_CALM) and closes the connection', () => {
+    const h = harness(fixture({ resetFlood: { maxResets: 2, perS: 10 } }));
+    h.transport.resize(1);
+    h.scheduler.run(4);
+    const streams = Array.from({ length: 4 }, () => h.dispatch());
+    h.scheduler.run(5);
+    for (const s of streams.slice(0, 3)) s.handle!.cancel();
+    h.scheduler.flush();
+    expect(h.events).toContainEqual({
+      kind: 'goaway',
+      sessionId: 1,
+      errorCode: 11,
+      lastStreamId: 7,
+      atMs: 7,
+    });
+    expect(streams[3]!.trace.outcome).toMatchObject({
+      kind: 'error',
+      failure: 'goaway',
+      http2Code: 11,
+    });
+    expect(h.events).toContainEqual({ kind: 'session-closed', sessionId: 1, atMs: 7 });
+    expect(h.server.stats()).toMatchObject({ rstReceived: { CANCEL: 3 }, goawaySent: 1 });
+  });
+
+  it('is refused past maxConnectionsPerClient and retries after a backoff', () => {
+    const h = harness(fixture({ maxConnectionsPerClient: 1 }));
+    h.transport.resize(2);
+    h.scheduler.run(reconnectBackoffMs + 100);
+    const errors = h.events.filter((e) => e.kind === 'connection-error');
+    expect(errors.map((e) => e.atMs)).toEqual([2, reconnectBackoffMs + 4]);
+    expect(errors[0]).toMatchObject({ sessionId: 2, causeCode: 'ECONNREFUSED' });
+    expect(h.transport.capacity().readySessions).toBe(1);
+  });
+
+  it('applies a SETTINGS change RTT/2 after the server sends it', () => {
+    const h = harness(fixture({ settingsSchedule: [{ atS: 0.1, maxConcurrentStreams: 10 }] }));
+    h.transport.resize(1);
+    h.scheduler.run(100.99);
+    expect(h.transport.freeSlots()).toBe(100);
+    h.scheduler.run(101);
+    expect(h.transport.freeSlots()).toBe(10);
+    expect(h.snapshots.at(-1)).toMatchObject({ slotsTotal: 10, atMs: 101 });
+  });
+
+  it('fails a response over maxResponseBytes and resets it', () => {
+    const h = harness(fixture());
+    h.transport.resize(1);
+    h.scheduler.run(4);
+    const { trace } = h.dispatch({ maxResponseBytes: 100 });
+    h.scheduler.flush();
+    expect(trace.outcome).toMatchObject({ kind: 'error', failure: 'response-too-large', atMs: 16 });
+    expect(h.server.stats().rstReceived).toEqual({ CANCEL: 1 });
+  });
+
+  it('drains extra sessions when the target falls, and closes on close()', async () => {
+    const h = harness(fixture());
+    h.transport.resize(3);
+    h.scheduler.run(4);
+    expect(h.transport.capacity().readySessions).toBe(3);
+    const { trace } = h.dispatch();
+    h.transport.resize(1);
+    expect(h.transport.capacity().readySessions).toBe(1);
+    const closing = h.transport.close();
+    h.scheduler.flush();
+    await closing;
+    expect(trace.outcome?.kind).toBe('response');
+    expect(h.transport.capacity().sessions).toEqual([]);
+  });
+});
