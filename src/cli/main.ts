@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isInvalidOptionError } from '../errors/InvalidOptionError.js';
 import { buildServeCommand } from './serveCommand.js';
+import { buildSimulateCommand } from './simulateCommand.js';
 import { UsageError } from './usageError.js';
 
 /**
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage and examples)')
     .exitOverride();
   // Subcommands register here (one line each).
+  program.addCommand(buildSimulateCommand());
   program.addCommand(buildServeCommand());
   return program;
 }
