@@ -47,10 +47,11 @@ type Outcome = 'open' | 'answered' | 'refused';
  * Serves one request stream: refuses it when over capacity, reads the body
  * to its end, then answers with the error status (a share of requests, at
  * once) or holds a worker for the modelled service time and answers 200 with
- * a JSON body. When the stream closes, it frees any worker or queue place
- * the request held (so a reset request costs no more capacity) and counts
- * the stream exactly once as completed, refused, reset by the client
- * (by error-code name), or lost with its connection.
+ * a JSON body. When the stream closes early, the request leaves the queue
+ * and is never answered (a worker already serving it finishes the wasted
+ * work, as in the simulator). Every stream is counted exactly once, when it
+ * closes: completed, refused, reset by the client (by error-code name), or
+ * lost with its connection.
  */
 export function serveRequestStream(
   stream: ServerHttp2Stream,

@@ -88,6 +88,14 @@ export const defaultServerOptions: ServerOptions = Object.freeze({
   seed: undefined,
 });
 
+/**
+ * The p99 a lognormal server uses: `latencyP99Ms`, or 3 × `latencyMs` when
+ * unset (a moderate tail: σ ≈ 0.53).
+ */
+export function lognormalP99Ms(o: Pick<ServerOptions, 'latencyMs' | 'latencyP99Ms'>): number {
+  return o.latencyP99Ms ?? 3 * o.latencyMs;
+}
+
 /** The smallest JSON body the server writes, `{"ok":true}`, in bytes. */
 export const minResponseBytes = 11;
 
@@ -139,7 +147,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   if (o.latencyDist === 'lognormal') {
     requireAbove('latencyMs', o.latencyMs, 0);
     // Throws when p99/mean is out of the range a lognormal can have.
-    lognormalSigma(o.latencyMs, o.latencyP99Ms ?? 3 * o.latencyMs);
+    lognormalSigma(o.latencyMs, lognormalP99Ms(o));
   }
   if (o.capacityTps !== undefined) requireAbove('capacityTps', o.capacityTps, 0, 1e9);
   if (o.maxQueued !== undefined) requireInteger('maxQueued', o.maxQueued, 0);

@@ -22,7 +22,12 @@ import {
   serveRequestStream,
 } from './serveRequestStream.js';
 import { ServerCounters, type TestServerStats } from './serverCounters.js';
-import { resolveServerOptions, type ServerOptions, workersFor } from './serverOptions.js';
+import {
+  lognormalP99Ms,
+  resolveServerOptions,
+  type ServerOptions,
+  workersFor,
+} from './serverOptions.js';
 import { answerStatsStream, isStatsPath } from './statsRoute.js';
 import { generateTestCertificate } from './testCertificate.js';
 import { WorkerPool } from './workerPool.js';
@@ -116,7 +121,7 @@ class RunningTestServer implements TestServer {
       {
         dist: options.latencyDist,
         meanMs: options.latencyMs,
-        p99Ms: options.latencyP99Ms ?? 3 * options.latencyMs,
+        p99Ms: lognormalP99Ms(options),
       },
       random,
     );

@@ -18,19 +18,24 @@ export interface WorkTicket {
   /** Where the request is now. */
   readonly state: TicketState;
   /**
-   * Withdraws the request: leaves the queue, or stops its service timer and
-   * frees its worker at once. Used when the client resets the stream, so a
-   * cancelled request never holds a worker. No effect once done.
+   * Withdraws the request when the client resets its stream; `onDone` will
+   * not run. A queued request leaves the queue. A request in service keeps
+   * its worker until its service time ends, as in the simulator: the server
+   * already started the work, and a reset wastes it (the cost the seed's
+   * cancellation storm puts on a server). With unlimited workers nothing can
+   * wait for that worker, so its timer is cleared at once. No effect once done.
    */
   cancel(): void;
 }
+
+const noop = () => {};
 
 class Ticket implements WorkTicket {
   state: TicketState = 'queued';
   stopTimer: (() => void) | undefined;
   constructor(
     readonly pool: WorkerPool,
-    readonly onDone: () => void,
+    public onDone: () => void,
   ) {}
   cancel(): void {
     this.pool.withdraw(this);
@@ -104,15 +109,17 @@ export class WorkerPool {
 
   /** @internal Called by {@link WorkTicket.cancel}. */
   withdraw(ticket: Ticket): void {
+    // Drop the callback now: it holds the stream, which may be long gone before the timer fires.
+    if (ticket.state === 'queued' || ticket.state === 'serving') ticket.onDone = noop;
     if (ticket.state === 'queued') {
       ticket.state = 'cancelled';
       this.#queued -= 1;
     } else if (ticket.state === 'serving') {
       ticket.state = 'cancelled';
+      if (this.#workers !== Number.POSITIVE_INFINITY) return; // the worker is freed by the timer
       ticket.stopTimer?.();
       ticket.stopTimer = undefined;
       this.#busy -= 1;
-      this.#startNext();
     }
   }
 
@@ -120,11 +127,12 @@ export class WorkerPool {
     ticket.state = 'serving';
     this.#busy += 1;
     ticket.stopTimer = this.#schedule(Math.max(0, this.#serviceTimeMs()), () => {
-      ticket.state = 'done';
+      const cancelled = ticket.state === 'cancelled';
+      if (!cancelled) ticket.state = 'done';
       ticket.stopTimer = undefined;
       this.#busy -= 1;
       this.#startNext();
-      ticket.onDone();
+      if (!cancelled) ticket.onDone();
     });
   }
 

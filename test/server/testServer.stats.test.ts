@@ -52,21 +52,17 @@ describe('test server counters', () => {
     await closeSession(session);
   });
 
-  test('a client reset of an in-flight stream counts as CANCEL, frees its worker and its timer', async () => {
-    // K = ceil(10 TPS × 300 ms / 1000) = 3 workers.
-    const server = await start({ latencyMs: 300, capacityTps: 10 });
-    expect(server.workers).toBe(3);
+  test('a client reset of an in-flight stream counts as CANCEL and is never answered', async () => {
+    const server = await start({ latencyMs: 200 });
     const session = await connectReady(server.url);
     const cancelled = Array.from({ length: 3 }, () => startRequest(session));
-    await waitUntil(() => server.stats().inService === 3);
+    const kept = startRequest(session);
+    await waitUntil(() => server.stats().inService === 4);
     for (const r of cancelled) r.stream.close(constants.NGHTTP2_CANCEL);
     await waitUntil(() => server.stats().rstReceived.CANCEL === 3);
-    // The reset requests hold no worker, no queue place and no timer.
-    expect(server.stats()).toMatchObject({ inService: 0, queued: 0, streamsInFlight: 0 });
-    // So the next request is served in one service time, not after the cancelled ones.
-    const next = await request(session);
-    expect(next.status).toBe(200);
-    expect(next.elapsedMs).toBeLessThan(550);
+    // Unlimited capacity: nothing waits for their workers, so their timers go at once.
+    expect(server.stats()).toMatchObject({ inService: 1, streamsInFlight: 1 });
+    expect((await kept.done).status).toBe(200);
     const stats = await fetchStats(server.url);
     expect(stats).toMatchObject({
       streamsStarted: 4,
@@ -74,8 +70,31 @@ describe('test server counters', () => {
       rstReceived: { CANCEL: 3 },
       refused: 0,
       streamsLost: 0,
+      responsesByStatus: { '200': 1 },
     });
     expect(unreconciled(stats)).toBe(0);
+    await closeSession(session);
+  });
+
+  test('with a capacity, a reset in service still holds its worker (wasted work); a queued one leaves the queue', async () => {
+    // K = ceil(5 TPS × 200 ms / 1000) = 1 worker.
+    const server = await start({ latencyMs: 200, capacityTps: 5 });
+    expect(server.workers).toBe(1);
+    const session = await connectReady(server.url);
+    const serving = startRequest(session);
+    await waitUntil(() => server.stats().inService === 1);
+    const queued = startRequest(session);
+    await waitUntil(() => server.stats().queued === 1);
+    queued.stream.close(constants.NGHTTP2_CANCEL);
+    await waitUntil(() => server.stats().queued === 0);
+    serving.stream.close(constants.NGHTTP2_CANCEL);
+    await waitUntil(() => server.stats().rstReceived.CANCEL === 2);
+    expect(server.stats()).toMatchObject({ inService: 1, streamsInFlight: 0 });
+    // The next request waits for the wasted work to end, then is served: more than one service time.
+    const next = await request(session);
+    expect(next.status).toBe(200);
+    expect(next.elapsedMs).toBeGreaterThan(250);
+    expect(server.stats()).toMatchObject({ inService: 0, queued: 0, streamsCompleted: 1 });
     await closeSession(session);
   });
 

@@ -52,28 +52,41 @@ describe('WorkerPool', () => {
     expect(pool.queued).toBe(0);
   });
 
-  test('cancelling a queued request removes it; cancelling a served one frees its worker and timer', () => {
+  test('a cancelled queued request leaves the queue; a cancelled served one wastes its worker until its time is up', () => {
     const clock = new VirtualClock();
     const pool = new WorkerPool(1, () => 10, clock.schedule);
-    const done: string[] = [];
-    const a = pool.submit(() => done.push('a'));
-    const b = pool.submit(() => done.push('b'));
-    const c = pool.submit(() => done.push('c'));
+    const done: [string, number][] = [];
+    const a = pool.submit(() => done.push(['a', clock.nowMs]));
+    const b = pool.submit(() => done.push(['b', clock.nowMs]));
+    const c = pool.submit(() => done.push(['c', clock.nowMs]));
     b.cancel();
     expect(b.state).toBe('cancelled');
     expect(pool.queued).toBe(1);
     clock.advance(5);
     a.cancel();
-    // c starts at once on the freed worker; a's timer is gone.
-    expect(c.state).toBe('serving');
-    expect(clock.pending).toBe(1);
-    clock.advance(10);
-    expect(done).toEqual(['c']);
-    expect(clock.nowMs).toBe(15);
+    // a's work is already under way: its worker stays busy until t = 10.
+    expect(pool.busy).toBe(1);
+    expect(c.state).toBe('queued');
+    clock.advance(100);
+    // a never completes; c starts at 10 and ends at 20; b never ran.
+    expect(done).toEqual([['c', 20]]);
     // Cancelling after completion changes nothing.
     c.cancel();
     expect(c.state).toBe('done');
     expect(pool.busy).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
+
+  test('with unlimited workers a cancelled request’s timer is cleared at once', () => {
+    const clock = new VirtualClock();
+    const pool = new WorkerPool(Number.POSITIVE_INFINITY, () => 10, clock.schedule);
+    let completed = 0;
+    const a = pool.submit(() => completed++);
+    a.cancel();
+    expect(pool.busy).toBe(0);
+    expect(clock.pending).toBe(0);
+    clock.advance(100);
+    expect(completed).toBe(0);
   });
 
   test('service time is drawn when service starts, so a queued request sees a later change', () => {
