@@ -17,7 +17,8 @@ import {
   type GoawayRecord,
   type StreamCloseFacts,
 } from './classifyStreamClose.js';
-import type { H2Session, SessionStream } from './H2Session.js';
+import type { H2Session } from './H2Session.js';
+import type { SessionStream } from './sessionHooks.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
 

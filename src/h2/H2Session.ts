@@ -4,39 +4,23 @@ import {
   type ClientSessionRequestOptions,
   connect,
   type OutgoingHttpHeaders,
-  type SecureClientSessionOptions,
+  type Settings,
 } from 'node:http2';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { SessionCapacity } from '../core/capacity.js';
 import type { GoawayRecord } from './classifyStreamClose.js';
 import type { H2TransportOptions } from './H2TransportOptions.js';
 import type { PickCandidate } from './pickSession.js';
+import { sessionConnectOptions } from './sessionConnectOptions.js';
+import type { SessionFailure, SessionHooks, SessionStream } from './sessionHooks.js';
+import { socketWriteQueueBytes } from './socketWriteQueueBytes.js';
 
-/** What the pool hears from one session. */
-export interface SessionHooks {
-  /** The peer's first SETTINGS arrived: the session may take streams. */
-  ready(session: H2Session): void;
-  /** The stream limit or the state changed (SETTINGS mid-session, draining). */
-  changed(session: H2Session): void;
-  /** A GOAWAY arrived (may fire several times per session, RFC 9113 §6.8). */
-  goaway(session: H2Session, record: GoawayRecord): void;
-  /** The session closed; `failure` is set when we did not close it ourselves and no GOAWAY explained it. */
-  closed(session: H2Session, failure: SessionFailure | undefined): void;
-}
-
-/** Why a session closed unexpectedly. */
-export interface SessionFailure {
-  readonly detail: string;
-  readonly causeCode: string | undefined;
-  /** Whether it had become ready before it failed. */
-  readonly wasReady: boolean;
-}
-
-/** One stream's view of its session: how it learns about GOAWAY and session loss. */
-export interface SessionStream {
-  /** A GOAWAY arrived while the stream was open. */
-  onGoaway(record: GoawayRecord): void;
-}
+/**
+ * Highest stream id after which a session is replaced: 2^31 - 1 (RFC 9113
+ * §5.1.1) less room for the streams that may still be opened before the pool
+ * acts on it.
+ */
+const streamIdRetireAt = 2 ** 31 - 1 - 2 * 100_000;
 
 /**
  * One `node:http2` client session and the facts the pool decides on: its
@@ -60,45 +44,33 @@ export class H2Session implements PickCandidate {
   /** The GOAWAY received, with the lowest last-stream-id seen so far. */
   goaway: GoawayRecord | undefined;
   readonly #session: ClientHttp2Session;
-  readonly #hooks: SessionHooks;
+  readonly #hooks: SessionHooks<H2Session>;
   readonly #streamCap: number;
   #error: (Error & { code?: string }) | undefined;
   #closedByUs = false;
   #connectTimer: Subscription | undefined;
+  /** The peer's SETTINGS_INITIAL_WINDOW_SIZE: the send window of each new stream (RFC 9113 §6.9.2). */
+  #peerInitialWindowBytes = 65_535;
+  #lastStreamId = 0;
 
   constructor(
     id: number,
     origin: URL,
     options: H2TransportOptions,
     scheduler: SchedulerLike,
-    hooks: SessionHooks,
+    hooks: SessionHooks<H2Session>,
   ) {
     this.id = id;
     this.#hooks = hooks;
     this.#streamCap = options.maxStreamsPerSession;
-    const tls: SecureClientSessionOptions =
-      origin.protocol === 'https:'
-        ? {
-            rejectUnauthorized: options.rejectUnauthorized,
-            ...(options.ca === undefined
-              ? {}
-              : { ca: options.ca as string | Buffer | (string | Buffer)[] }),
-            ...(options.servername === undefined ? {} : { servername: options.servername }),
-          }
-        : {};
-    // `http:` makes Node speak h2c with prior knowledge (RFC 9113 §3.3);
-    // `https:` negotiates "h2" by ALPN (§3.2) and verifies the certificate.
-    const session = connect(origin, {
-      ...tls,
-      settings: { initialWindowSize: options.initialWindowSize, enablePush: false },
-    });
+    const session = connect(origin, sessionConnectOptions(origin, options));
     this.#session = session;
     session.on('connect', () => {
       // Only the connection window needs this call: the stream window is the
       // SETTINGS_INITIAL_WINDOW_SIZE sent above (RFC 9113 §6.9.2).
       session.setLocalWindowSize(options.connectionWindowBytes);
     });
-    session.on('remoteSettings', (settings) => this.#onSettings(settings.maxConcurrentStreams));
+    session.on('remoteSettings', (settings) => this.#onSettings(settings));
     session.on('goaway', (code, lastStreamId) => this.#onGoaway(code, lastStreamId));
     // Without a listener an 'error' would crash the process; the cause is
     // reported when 'close' follows.
@@ -148,19 +120,31 @@ export class H2Session implements PickCandidate {
   sendStalled(bodyBytes: number): boolean {
     return (
       (bodyBytes > 0 && bodyBytes > (this.#session.state.remoteWindowSize ?? 0)) ||
-      this.#socketQueueBytes() > 0
+      socketWriteQueueBytes(this.#session) > 0
     );
   }
 
   /** Like {@link sendStalled}, and also true when the peer's per-stream window is smaller than the body. */
   bodyWillStall(bodyBytes: number): boolean {
-    const streamWindow = this.#session.remoteSettings.initialWindowSize ?? 65_535;
-    return bodyBytes > streamWindow || this.sendStalled(bodyBytes);
+    return bodyBytes > this.#peerInitialWindowBytes || this.sendStalled(bodyBytes);
   }
 
   /** Opens a stream (HEADERS is handed to nghttp2 now). Throws what `session.request` throws. */
   request(headers: OutgoingHttpHeaders, options: ClientSessionRequestOptions): ClientHttp2Stream {
-    return this.#session.request(headers, options);
+    const stream = this.#session.request(headers, options);
+    this.#lastStreamId = stream.id ?? this.#lastStreamId;
+    return stream;
+  }
+
+  /**
+   * Whether this session is close to running out of stream ids. Client
+   * stream ids are odd and never reused, up to 2^31 - 1 (RFC 9113 §5.1.1);
+   * past that Node fails every new request on the session. At 30k requests
+   * per second that is about ten hours, so long-lived sessions do get there;
+   * the pool replaces a session this reports before it happens.
+   */
+  get streamIdsNearlyExhausted(): boolean {
+    return this.#lastStreamId >= streamIdRetireAt;
   }
 
   /** Whether Node would refuse new streams on it (destroyed, closing, or after a GOAWAY). */
@@ -200,26 +184,16 @@ export class H2Session implements PickCandidate {
       streamsInFlight: this.streams.size,
       maxConcurrentStreams: Math.min(this.peerMaxConcurrentStreams, this.#streamCap),
       remoteWindowBytes: live ? (this.#session.state.remoteWindowSize ?? 0) : 0,
-      outboundQueueBytes: live ? this.#socketQueueBytes() : 0,
+      outboundQueueBytes: live ? socketWriteQueueBytes(this.#session) : 0,
     };
   }
 
-  /**
-   * Bytes written by nghttp2 but not yet taken by the kernel. Node's http2
-   * writes through the socket's native handle, so the public
-   * `socket.writableLength` stays 0; libuv's queue size is exposed as the
-   * handle's `writeQueueSize` (for TLS, the part not yet encrypted).
-   */
-  #socketQueueBytes(): number {
-    const socket = this.#session.socket as { _handle?: { writeQueueSize?: unknown } } | undefined;
-    const size = socket?._handle?.writeQueueSize;
-    return typeof size === 'number' ? size : 0;
-  }
-
-  #onSettings(maxConcurrentStreams: number | undefined): void {
+  #onSettings(settings: Settings): void {
     // An absent SETTINGS_MAX_CONCURRENT_STREAMS means unlimited (RFC 9113
     // §6.5.2); Node reports its own default then, and the cap applies.
-    this.peerMaxConcurrentStreams = maxConcurrentStreams ?? Number.MAX_SAFE_INTEGER;
+    this.peerMaxConcurrentStreams = settings.maxConcurrentStreams ?? Number.MAX_SAFE_INTEGER;
+    // Cached here: reading `session.remoteSettings` per dispatch is a native call.
+    this.#peerInitialWindowBytes = settings.initialWindowSize ?? 65_535;
     if (this.state === 'connecting') {
       this.#connectTimer?.unsubscribe();
       this.#connectTimer = undefined;
@@ -256,7 +230,6 @@ export class H2Session implements PickCandidate {
             ? 'connection closed by the server'
             : 'connection closed before the server sent SETTINGS',
         causeCode: e?.code,
-        wasReady,
       };
     }
     this.#hooks.closed(this, failure);

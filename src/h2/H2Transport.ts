@@ -101,7 +101,10 @@ export class H2Transport implements Transport {
       const session = this.#pool.pick(bodyBytes);
       if (session === undefined) return undefined;
       const dispatch = new H2Dispatch(session, request, listener, this.scheduler);
-      if (dispatch.open() === 'opened') return dispatch;
+      if (dispatch.open() === 'opened') {
+        if (session.streamIdsNearlyExhausted) this.#pool.retire(session);
+        return dispatch;
+      }
       this.#pool.retire(session);
     }
   }

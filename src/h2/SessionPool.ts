@@ -2,10 +2,11 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { TransportEvent } from '../transport/Transport.js';
 import type { GoawayRecord } from './classifyStreamClose.js';
-import { H2Session, type SessionFailure, type SessionHooks } from './H2Session.js';
+import { H2Session } from './H2Session.js';
 import type { H2TransportOptions } from './H2TransportOptions.js';
 import { pickSession } from './pickSession.js';
 import { reconnectDelayMs } from './reconnectDelay.js';
+import type { SessionFailure, SessionHooks } from './sessionHooks.js';
 
 /** Where the pool reports to its transport. */
 export interface PoolSink {
@@ -29,7 +30,7 @@ export class SessionPool {
   readonly #options: H2TransportOptions;
   readonly #scheduler: SchedulerLike;
   readonly #sink: PoolSink;
-  readonly #hooks: SessionHooks;
+  readonly #hooks: SessionHooks<H2Session>;
   readonly #sessions: H2Session[] = [];
   #target = 0;
   #failures = 0;
@@ -78,7 +79,7 @@ export class SessionPool {
     this.#maintain();
   }
 
-  /** Node refused new streams on `session` (GOAWAY this tick, ids exhausted): drain it and replace it. */
+  /** Drains `session` and replaces it: Node refused a new stream on it (GOAWAY this tick), or its stream ids are nearly used up. */
   retire(session: H2Session): void {
     session.drain();
     this.#maintain();

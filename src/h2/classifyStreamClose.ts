@@ -6,7 +6,9 @@ const { NGHTTP2_REFUSED_STREAM, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_CANCEL, NGHTT
 
 /** The GOAWAY a session received: its error code and last-stream-id (RFC 9113 §6.8). */
 export interface GoawayRecord {
+  /** The GOAWAY's error code (0 = NO_ERROR, a graceful shutdown). */
   readonly code: number;
+  /** The highest stream id the peer may have processed; streams above it were not. */
   readonly lastStreamId: number;
 }
 
