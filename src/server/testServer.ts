@@ -10,17 +10,11 @@ import {
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { requireInteger, requireNumber } from '../core/validate.js';
 import { createLatencySampler } from './latencySampler.js';
-import { ResetFloodGuard } from './resetFloodGuard.js';
 import { responseBody } from './responseBody.js';
 import { seededRandom } from './seededRandom.js';
-import {
-  type RequestContext,
-  type SessionTrack,
-  serveRequestStream,
-} from './serveRequestStream.js';
+import { type RequestContext, serveRequestStream } from './serveRequestStream.js';
 import { ServerCounters, type TestServerStats } from './serverCounters.js';
 import {
   lognormalP99Ms,
@@ -28,11 +22,12 @@ import {
   type ServerOptions,
   workersFor,
 } from './serverOptions.js';
+import { SessionRegistry } from './sessionRegistry.js';
 import { answerStatsStream, isStatsPath } from './statsRoute.js';
 import { generateTestCertificate } from './testCertificate.js';
 import { WorkerPool } from './workerPool.js';
 
-const { NGHTTP2_NO_ERROR, NGHTTP2_ENHANCE_YOUR_CALM } = constants;
+const { NGHTTP2_NO_ERROR, NGHTTP2_INTERNAL_ERROR } = constants;
 
 /**
  * A running embedded HTTP/2 test server: the modelled server of
@@ -76,11 +71,6 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-interface SessionState extends SessionTrack {
-  readonly floodGuard: ResetFloodGuard | undefined;
-  calmed: boolean;
-}
-
 /**
  * Starts the embedded HTTP/2 test server (h2c, or TLS with ALPN `h2` and a
  * certificate generated now) and resolves once it listens. Throws an
@@ -100,9 +90,8 @@ class RunningTestServer implements TestServer {
   readonly caPem: string | undefined;
   readonly #server: Http2Server | Http2SecureServer;
   readonly #counters = new ServerCounters();
+  readonly #sessions: SessionRegistry;
   readonly #pool: WorkerPool;
-  readonly #sessions = new Map<ServerHttp2Session, SessionState>();
-  readonly #sockets = new Set<Socket>();
   readonly #ctx: RequestContext;
   #latencyMultiplier = 1;
   #errorTurns = 0;
@@ -116,14 +105,10 @@ class RunningTestServer implements TestServer {
     this.options = options;
     this.caPem = certificate?.caPem;
     this.workers = workersFor(options.capacityTps, options.latencyMs);
-    const random = seededRandom(options.seed ?? randomInt(2 ** 32));
+    this.#sessions = new SessionRegistry(this.#counters, options.maxResetsPerS);
     const sample = createLatencySampler(
-      {
-        dist: options.latencyDist,
-        meanMs: options.latencyMs,
-        p99Ms: lognormalP99Ms(options),
-      },
-      random,
+      { dist: options.latencyDist, meanMs: options.latencyMs, p99Ms: lognormalP99Ms(options) },
+      seededRandom(options.seed ?? randomInt(2 ** 32)),
     );
     this.#pool = new WorkerPool(this.workers, () => sample() * this.#latencyMultiplier);
     this.#ctx = {
@@ -134,7 +119,7 @@ class RunningTestServer implements TestServer {
       maxQueued: options.maxQueued ?? this.workers,
       bodiesPending: 0,
       takeErrorTurn: () => this.#takeErrorTurn(),
-      onResetReceived: (session) => this.#onResetReceived(session),
+      onResetReceived: (session) => this.#sessions.resetReceived(session),
     };
     const settings = {
       maxConcurrentStreams: options.maxConcurrentStreams,
@@ -148,10 +133,7 @@ class RunningTestServer implements TestServer {
           settings,
         })
       : createServer({ settings });
-    this.#server.on('connection', (socket: Socket) => {
-      this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
-    });
+    this.#server.on('connection', (socket: Socket) => this.#sessions.addSocket(socket));
     this.#server.on('session', (session) => this.#onSession(session));
     this.#server.on('stream', (stream, headers) => this.#onStream(stream, headers));
     // A client that fails the TLS handshake (e.g. without our CA) is its own problem.
@@ -186,24 +168,9 @@ class RunningTestServer implements TestServer {
 
   async setMaxConcurrentStreams(n: number): Promise<void> {
     requireInteger('maxConcurrentStreams', n, 0, 2 ** 32 - 1);
+    // Sessions opened later get the new value in their first SETTINGS.
     this.#server.updateSettings({ maxConcurrentStreams: n });
-    const acks = [...this.#sessions.keys()].map(
-      (session) =>
-        new Promise<void>((resolve) => {
-          const done = () => {
-            session.off('close', done);
-            resolve();
-          };
-          session.once('close', done);
-          try {
-            session.settings({ maxConcurrentStreams: n }, done);
-          } catch {
-            // Destroyed, or too many SETTINGS awaiting their ACK: nothing to wait for.
-            done();
-          }
-        }),
-    );
-    await Promise.all(acks);
+    await this.#sessions.sendMaxConcurrentStreams(n);
   }
 
   setLatencyMultiplier(x: number): void {
@@ -211,32 +178,16 @@ class RunningTestServer implements TestServer {
   }
 
   goawayAll(code: number = NGHTTP2_NO_ERROR): number {
-    requireInteger('code', code, 0, 2 ** 32 - 1);
-    let reached = 0;
-    for (const session of this.#sessions.keys()) {
-      if (session.destroyed) continue;
-      // lastStreamID 0 makes node send the last stream nghttp2 processed.
-      session.goaway(code, 0);
-      this.#counters.goawaySent += 1;
-      reached += 1;
-    }
-    return reached;
+    return this.#sessions.goawayAll(requireInteger('code', code, 0, 2 ** 32 - 1));
   }
 
   destroyAllSockets(): number {
-    const sockets = [...this.#sockets];
-    for (const socket of sockets) socket.destroy();
-    return sockets.length;
+    return this.#sessions.destroyAllSockets();
   }
 
   close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
-      for (const session of this.#sessions.keys()) {
-        if (session.closed || session.destroyed) continue;
-        // session.close() sends GOAWAY(NO_ERROR) and ends the session once its streams finish.
-        session.close();
-        this.#counters.goawaySent += 1;
-      }
+      this.#sessions.closeAllGracefully();
       const timer = setTimeout(() => this.destroyAllSockets(), this.options.closeTimeoutMs);
       this.#server.close(() => {
         clearTimeout(timer);
@@ -247,42 +198,31 @@ class RunningTestServer implements TestServer {
   }
 
   #onSession(session: ServerHttp2Session): void {
-    this.#counters.sessionsAccepted += 1;
-    const { maxResetsPerS, windowBytes } = this.options;
-    this.#sessions.set(session, {
-      inFlight: 0,
-      streamsOpened: 0,
-      floodGuard: maxResetsPerS === undefined ? undefined : new ResetFloodGuard(maxResetsPerS),
-      calmed: false,
-    });
-    session.once('close', () => this.#sessions.delete(session));
-    // A peer's protocol error ends its session; the test server carries on.
-    session.on('error', () => {});
+    this.#sessions.addSession(session);
     // SETTINGS_INITIAL_WINDOW_SIZE covers streams only; the connection
     // window starts at 65,535 and moves only by WINDOW_UPDATE (RFC 9113 §6.9.2).
+    const { windowBytes } = this.options;
     if (windowBytes !== 65_535) session.setLocalWindowSize(windowBytes);
   }
 
   #onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
     // node types stream.session as the base Http2Session; on a server it is a ServerHttp2Session.
     const session = stream.session as ServerHttp2Session | undefined;
-    const state = session ? this.#sessions.get(session) : undefined;
-    if (!session || !state) {
+    const track = session ? this.#sessions.track(session) : undefined;
+    if (!session || !track) {
       stream.on('error', () => {});
-      stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+      stream.close(NGHTTP2_INTERNAL_ERROR);
       return;
     }
     if (isStatsPath(headers[':path'])) {
       answerStatsStream(stream, headers, () => this.stats());
       return;
     }
-    serveRequestStream(stream, headers, session, state, this.#ctx);
-    const { goawayEvery } = this.options;
-    if (goawayEvery !== undefined && state.streamsOpened === goawayEvery && !session.closed) {
+    serveRequestStream(stream, headers, session, track, this.#ctx);
+    if (track.streamsOpened === this.options.goawayEvery) {
       // Like nginx's keepalive_requests: GOAWAY(NO_ERROR) naming this stream
       // as the last processed, so it and earlier ones finish, then close.
-      session.close();
-      this.#counters.goawaySent += 1;
+      this.#sessions.closeGracefully(session);
     }
   }
 
@@ -293,18 +233,5 @@ class RunningTestServer implements TestServer {
     const i = this.#errorTurns;
     this.#errorTurns += 1;
     return f > 0 && Math.floor((i + 1) * f) > Math.floor(i * f);
-  }
-
-  #onResetReceived(session: ServerHttp2Session): void {
-    const state = this.#sessions.get(session);
-    if (!state?.floodGuard || state.calmed || session.destroyed) return;
-    if (!state.floodGuard.record(performance.now())) return;
-    // Like Netty's and nghttp2's rapid-reset defence: GOAWAY(ENHANCE_YOUR_CALM)
-    // (RFC 9113 §7), then drop the connection. goaway() then destroy() is
-    // what puts the code on the wire: destroy(err, code) alone sends NO_ERROR.
-    state.calmed = true;
-    session.goaway(NGHTTP2_ENHANCE_YOUR_CALM, 0);
-    this.#counters.goawaySent += 1;
-    session.destroy();
   }
 }
