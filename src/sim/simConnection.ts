@@ -152,14 +152,14 @@ export class SimConnection implements ServerConnection, StreamHost {
     const bodyBytes = request.body?.byteLength ?? 0;
     if (bodyBytes === 0) {
       // END_STREAM rides on HEADERS.
-      scheduler.postAndForget(headersLeftMs, clientSent, stream);
-      scheduler.postAndForget(headersLeftMs + ctx.upLink.oneWayMs, serverOpenAndBody, stream);
+      deliver(scheduler, headersLeftMs, 0, clientSent, stream);
+      deliver(scheduler, headersLeftMs, ctx.upLink.oneWayMs, serverOpenAndBody, stream);
       return stream;
     }
     this.up.send(stream.up, bodyBytes);
     if (!stream.bodySent) {
       // The body waits for window: the server sees HEADERS first, the body later.
-      scheduler.postAndForget(headersLeftMs + ctx.upLink.oneWayMs, serverOpen, stream);
+      deliver(scheduler, headersLeftMs, ctx.upLink.oneWayMs, serverOpen, stream);
       stream.openPosted = true;
     }
     return stream;
@@ -172,12 +172,14 @@ export class SimConnection implements ServerConnection, StreamHost {
     this.#clientFinish(stream);
     this.up.abort(stream.up);
     const nowMs = scheduler.now();
-    scheduler.postAndForget(
-      upLink.transmit(rstStreamFrameBytes, nowMs) + upLink.oneWayMs,
+    deliver(
+      scheduler,
+      upLink.transmit(rstStreamFrameBytes, nowMs),
+      upLink.oneWayMs,
       serverCancel,
       stream,
     );
-    scheduler.postAndForget(nowMs, reportCancelled, stream);
+    scheduler.postAfter(0, reportCancelled, stream);
     this.#closeIfDrained();
   }
 
@@ -265,20 +267,21 @@ export class SimConnection implements ServerConnection, StreamHost {
     const { scheduler, downLink, scenario } = this.#ctx;
     stream.serverPhase = 'responding';
     const nowMs = scheduler.now();
-    const headersArriveMs =
-      downLink.transmit(scenario.response.headerBytes + frameHeaderBytes, nowMs) +
-      downLink.oneWayMs;
+    const headersLeftMs = downLink.transmit(
+      scenario.response.headerBytes + frameHeaderBytes,
+      nowMs,
+    );
     const bodyBytes = scenario.response.bodyBytes;
     if (bodyBytes === 0) {
       this.#serverStreamClosed(stream, true);
-      scheduler.postAndForget(headersArriveMs, clientHeadersAndEnd, stream);
+      deliver(scheduler, headersLeftMs, downLink.oneWayMs, clientHeadersAndEnd, stream);
       return;
     }
-    stream.headersArriveAtMs = headersArriveMs;
+    stream.headersLeftAtMs = headersLeftMs;
     stream.down = new FlowItem<SimStream>(stream, scenario.http2.streamWindowBytes);
     this.down.send(stream.down, bodyBytes);
     if (!stream.headersPosted) {
-      scheduler.postAndForget(headersArriveMs, clientHeaders, stream);
+      deliver(scheduler, headersLeftMs, downLink.oneWayMs, clientHeaders, stream);
       stream.headersPosted = true;
     }
   }
@@ -350,9 +353,11 @@ export class SimConnection implements ServerConnection, StreamHost {
   #requestSent(stream: SimStream, leftAtMs: number): void {
     const { scheduler, upLink } = this.#ctx;
     stream.bodySent = true;
-    scheduler.postAndForget(leftAtMs, clientSent, stream);
-    scheduler.postAndForget(
-      leftAtMs + upLink.oneWayMs,
+    deliver(scheduler, leftAtMs, 0, clientSent, stream);
+    deliver(
+      scheduler,
+      leftAtMs,
+      upLink.oneWayMs,
       stream.openPosted ? serverBody : serverOpenAndBody,
       stream,
     );
@@ -361,16 +366,16 @@ export class SimConnection implements ServerConnection, StreamHost {
   #responseSent(stream: SimStream, leftAtMs: number): void {
     const { scheduler, downLink } = this.#ctx;
     this.#serverStreamClosed(stream, true);
-    const endArriveMs = leftAtMs + downLink.oneWayMs;
+    const oneWayMs = downLink.oneWayMs;
     if (!stream.headersPosted) {
       stream.headersPosted = true;
-      if (endArriveMs === stream.headersArriveAtMs) {
-        scheduler.postAndForget(endArriveMs, clientHeadersAndEnd, stream);
+      if (leftAtMs === stream.headersLeftAtMs) {
+        deliver(scheduler, leftAtMs, oneWayMs, clientHeadersAndEnd, stream);
         return;
       }
-      scheduler.postAndForget(stream.headersArriveAtMs, clientHeaders, stream);
+      deliver(scheduler, stream.headersLeftAtMs, oneWayMs, clientHeaders, stream);
     }
-    scheduler.postAndForget(endArriveMs, clientEnd, stream);
+    deliver(scheduler, leftAtMs, oneWayMs, clientEnd, stream);
   }
 
   // ---- client half ----------------------------------------------------------------------------
@@ -531,6 +536,22 @@ export class SimConnection implements ServerConnection, StreamHost {
     this.#ctx.event({ kind: 'session-closed', sessionId: this.id, atMs });
     this.#ctx.sessionChanged(this);
   }
+}
+
+/**
+ * Posts `fn(arg)` for `extraMs` after `leftAtMs` (when a frame's last byte
+ * left, at or after now). A frame that leaves now arrives after a fixed
+ * delay, which the scheduler keeps in a FIFO lane instead of its heap.
+ */
+function deliver<A>(
+  scheduler: HeapScheduler,
+  leftAtMs: number,
+  extraMs: number,
+  fn: (arg: A) => void,
+  arg: A,
+): void {
+  if (leftAtMs === scheduler.now()) scheduler.postAfter(extraMs, fn, arg);
+  else scheduler.postAndForget(leftAtMs + extraMs, fn, arg);
 }
 
 // Event handlers, module-level so posting one allocates no closure.

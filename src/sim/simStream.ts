@@ -69,8 +69,8 @@ export class SimStream implements DispatchHandle {
   openPosted = false;
   /** The client's response-HEADERS event has been posted. */
   headersPosted = false;
-  /** When the response HEADERS reach the client, ms. */
-  headersArriveAtMs = 0;
+  /** When the response HEADERS' last byte left the server, ms. */
+  headersLeftAtMs = 0;
   /** The client reset the stream and the RST_STREAM reached the server, or the server dropped it. */
   serverCancelled = false;
 
