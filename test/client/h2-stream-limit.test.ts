@@ -1,0 +1,40 @@
+import { afterEach, expect, test } from '@jest/globals';
+import { AdaptiveClient } from '../../src/client/AdaptiveClient.js';
+import { createH2Transport } from '../../src/h2/H2Transport.js';
+import { type RawServer, respondAfter, startRawServer } from '../h2/helpers/rawServer.js';
+
+let server: RawServer | undefined;
+let client: AdaptiveClient | undefined;
+
+afterEach(async () => {
+  await client?.close();
+  await server?.close();
+  client = undefined;
+  server = undefined;
+});
+
+test('AdaptiveClient over node:http2: a burst queues in the client, never past the server stream limit', async () => {
+  server = await startRawServer({
+    settings: { maxConcurrentStreams: 5 },
+    onStream: (stream) => respondAfter(stream, 5, 200, 'ok'),
+  });
+  client = new AdaptiveClient(createH2Transport(server.url), {
+    policy: 'fixed',
+    connections: 1,
+    timeoutMs: 10_000,
+  });
+  const responses = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => client!.request({ path: `/r/${i}` })),
+  );
+
+  expect(responses.every((r) => r.status === 200)).toBe(true);
+  expect(server.streamsSeen).toBe(200);
+  expect(server.maxInFlightPerSession).toBe(5);
+  expect(server.resetsReceived.size).toBe(0);
+  const s = client.stats();
+  expect(s.submitted).toBe(
+    s.succeeded + s.rejected + s.timedOut + s.failed + s.inFlight + s.queued,
+  );
+  expect(s.succeeded).toBe(200);
+  expect(s.retries).toBe(0);
+});
