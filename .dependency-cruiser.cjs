@@ -65,6 +65,11 @@ module.exports = {
       'transport/ is the interface; implementations depend on it, not the reverse.',
     ),
     layer(
+      'metrics',
+      '^src/(streams|transport|h2|sim|server|client|report|cli)/|^http2$',
+      'metrics/ turns client observables and stats into prom-client metrics; client/ imports it, so it sees only errors, core, stats, rxjs types and prom-client.',
+    ),
+    layer(
       'client',
       '^src/(h2|sim|server|cli)/',
       'client/ drives the Transport interface only; h2/ and sim/ implement it.',
