@@ -47,7 +47,11 @@ export function createClient(origin: string, options: CreateClientOptions = {}):
     maxConnections: Math.max(1, maxConnections),
   });
   try {
-    return new AdaptiveClient(transport, clientOptions as Partial<ClientOptions>);
+    // The metrics' origin label defaults to the normalized URL origin; an explicit `origin` option wins.
+    return new AdaptiveClient(transport, {
+      origin: transport.origin,
+      ...clientOptions,
+    } as Partial<ClientOptions>);
   } catch (error) {
     void transport.close();
     throw error;

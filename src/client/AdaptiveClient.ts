@@ -11,6 +11,8 @@ import { DeadlineError } from '../errors/DeadlineError.js';
 import type { H2flowError } from '../errors/H2flowError.js';
 import { OverloadError, type OverloadReason } from '../errors/OverloadError.js';
 import { TransportError } from '../errors/TransportError.js';
+import { ClientMetrics } from '../metrics/clientMetrics.js';
+import type { MetricsRegistry } from '../metrics/metricsOptions.js';
 import { AdmissionQueue, type DrainEstimate } from '../streams/admissionQueue.js';
 import { type ControlStep, controlLoop } from '../streams/controlLoop.js';
 import {
@@ -64,6 +66,7 @@ export class AdaptiveClient {
   readonly #gate: RateGate | undefined;
   readonly #subscriptions: Subscription[] = [];
   readonly #host: JobHost;
+  readonly #metrics: ClientMetrics;
   #lastWindow: ControlWindow | undefined;
   #connectionsTarget: number;
   #nextId = 1;
@@ -131,6 +134,17 @@ export class AdaptiveClient {
     this.windows$ = this.#steps.pipe(map((s) => s.window));
     this.samples$ = this.#samples.asObservable();
     this.capacity$ = transport.capacity$;
+    // Before anything else subscribes, so a registry clash throws with nothing to undo.
+    this.#metrics = new ClientMetrics(
+      {
+        samples$: this.samples$,
+        decisions$: this.decisions$,
+        windows$: this.windows$,
+        stats: () => this.stats(),
+        capacity: () => transport.capacity(),
+      },
+      { origin: o.origin, registry: o.metricsRegistry },
+    );
     this.#gate = adaptive
       ? new RateGate(this.decisions$.pipe(map((d) => d.rateTps)), o, this.#scheduler)
       : undefined;
@@ -146,6 +160,16 @@ export class AdaptiveClient {
       transport.events$.subscribe((e) => this.#transportEvent(e)),
     );
     transport.resize(this.#connectionsTarget);
+  }
+
+  /** The prom-client registry holding this client's metrics: `options.metricsRegistry`, or the client's private one. */
+  get metricsRegistry(): MetricsRegistry {
+    return this.#metrics.registry;
+  }
+
+  /** The Prometheus exposition text of {@link metricsRegistry} (names in docs/metrics.md). */
+  metrics(): Promise<string> {
+    return this.#metrics.metrics();
   }
 
   /** Sends a request; resolves with the response or rejects with a typed {@link H2flowError}. */
@@ -202,19 +226,24 @@ export class AdaptiveClient {
     this.#submitted++;
     this.#pendingQueued++;
     this.#events.next(offeredEvent);
-    if (this.#closed)
-      return this.#settle(job, 'failed', new ClosedError(breakdownAt(job, budgetMs, nowMs)));
+    if (this.#closed) {
+      this.#settle(job, 'failed', new ClosedError(breakdownAt(job, budgetMs, nowMs)));
+      return;
+    }
     const signal = request.signal;
-    if (signal?.aborted)
-      return this.#settle(
-        job,
-        'failed',
-        new AbortedError(breakdownAt(job, budgetMs, nowMs), false),
-      );
-    if (this.#gate && !this.#gate.tryTake())
-      return this.#shed(job, 'rate-limit', this.#gate.msUntilToken());
+    if (signal?.aborted) {
+      this.#settle(job, 'failed', new AbortedError(breakdownAt(job, budgetMs, nowMs), false));
+      return;
+    }
+    if (this.#gate && !this.#gate.tryTake()) {
+      this.#shed(job, 'rate-limit', this.#gate.msUntilToken());
+      return;
+    }
     const verdict = this.#queue.offer(job, budgetMs, this.#estimate());
-    if (!verdict.admit) return this.#shed(job, verdict.reason, verdict.predictedWaitMs);
+    if (!verdict.admit) {
+      this.#shed(job, verdict.reason, verdict.predictedWaitMs);
+      return;
+    }
     this.#events.next(admittedEvent);
     if (signal) {
       const onAbort = (): void => this.#abort(job);
@@ -255,6 +284,7 @@ export class AdaptiveClient {
         .then(() => this.#transport.close())
         .finally(() => {
           for (const s of this.#subscriptions) s.unsubscribe();
+          this.#metrics.close();
           this.#gate?.dispose();
           this.#events.complete();
           this.#samples.complete();
@@ -356,20 +386,16 @@ export class AdaptiveClient {
           body,
           timings: phaseTimings(job, outcome.atMs),
         };
-        return this.#settle(
-          job,
-          ok ? 'succeeded' : 'failed',
-          undefined,
-          response,
-          congestion,
-          status,
-        );
+        this.#settle(job, ok ? 'succeeded' : 'failed', undefined, response, congestion, status);
+        return;
       }
       case 'retryable': {
         const congestion = congestionOfRetry[outcome.reason];
         if (congestion) this.#events.next({ kind: 'congestion', congestion });
-        if (job.retries === 0 && outcome.atMs < job.deadlineAtMs)
-          return this.#retry(job, outcome.reason);
+        if (job.retries === 0 && outcome.atMs < job.deadlineAtMs) {
+          this.#retry(job, outcome.reason);
+          return;
+        }
         const error = new TransportError(
           {
             failure: 'retry-exhausted',
@@ -378,7 +404,8 @@ export class AdaptiveClient {
           },
           breakdownAt(job, budget, outcome.atMs),
         );
-        return this.#settle(job, 'failed', error);
+        this.#settle(job, 'failed', error);
+        return;
       }
       case 'error': {
         const connectionLoss =
@@ -392,16 +419,18 @@ export class AdaptiveClient {
           },
           breakdownAt(job, budget, outcome.atMs),
         );
-        return this.#settle(
+        this.#settle(
           job,
           'failed',
           error,
           undefined,
           connectionLoss ? 'connectionError' : undefined,
         );
+        return;
       }
       case 'cancelled':
-        return this.#settleCancelled(job, outcome.onWire, outcome.atMs);
+        this.#settleCancelled(job, outcome.onWire, outcome.atMs);
+        return;
     }
   }
 
@@ -461,8 +490,8 @@ export class AdaptiveClient {
 
   #settleCancelled(job: Job, onWire: boolean, atMs: number): void {
     const breakdown = breakdownAt(job, job.budgetMs, atMs);
-    if (job.cancelReason === 'abort')
-      return this.#settle(
+    if (job.cancelReason === 'abort') {
+      this.#settle(
         job,
         'failed',
         new AbortedError(breakdown, onWire),
@@ -471,8 +500,10 @@ export class AdaptiveClient {
         undefined,
         onWire,
       );
-    if (job.cancelReason === 'close')
-      return this.#settle(
+      return;
+    }
+    if (job.cancelReason === 'close') {
+      this.#settle(
         job,
         'failed',
         new ClosedError(breakdown),
@@ -481,7 +512,9 @@ export class AdaptiveClient {
         undefined,
         onWire,
       );
-    return this.#settle(
+      return;
+    }
+    this.#settle(
       job,
       'timedOut',
       new DeadlineError(breakdown, onWire),
@@ -490,23 +523,18 @@ export class AdaptiveClient {
       undefined,
       onWire,
     );
+    return;
   }
 
   #abort(job: Job): void {
     const nowMs = this.#scheduler.now();
     if (job.state === 'queued' && this.#queue.remove(job)) {
-      return this.#settle(
-        job,
-        'failed',
-        new AbortedError(breakdownAt(job, job.budgetMs, nowMs), false),
-      );
+      this.#settle(job, 'failed', new AbortedError(breakdownAt(job, job.budgetMs, nowMs), false));
+      return;
     }
     if (job.state === 'retry-wait') {
-      return this.#settle(
-        job,
-        'failed',
-        new AbortedError(breakdownAt(job, job.budgetMs, nowMs), false),
-      );
+      this.#settle(job, 'failed', new AbortedError(breakdownAt(job, job.budgetMs, nowMs), false));
+      return;
     }
     if (job.state === 'in-flight') this.#cancelInFlight(job, 'abort');
   }

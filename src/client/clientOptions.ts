@@ -6,6 +6,12 @@ import {
 } from '../core/controllerOptions.js';
 import { rejectUnknownKeys, requireAbove, requireInteger, requireOneOf } from '../core/validate.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import {
+  defaultMetricsOptions,
+  type MetricsRegistry,
+  requireOrigin,
+  requireRegistry,
+} from '../metrics/metricsOptions.js';
 
 /**
  * How the client decides rate and connections:
@@ -31,6 +37,14 @@ export interface ClientOptions extends ControllerOptions {
   readonly burstMs: number;
   /** Base backoff before retrying after ENHANCE_YOUR_CALM, ms (jittered ×0.5–1.5). Default 50. */
   readonly retryBackoffMs: number;
+  /** Value of the `origin` label on this client's metrics (`createClient` passes the URL origin). Default `'unknown'`. */
+  readonly origin: string;
+  /**
+   * prom-client registry for this client's metrics; many clients may share one
+   * (told apart by `origin`). Kept by reference, never copied. Default: none,
+   * so the client creates a private registry (never prom-client's global one).
+   */
+  readonly metricsRegistry?: MetricsRegistry | undefined;
 }
 
 /** Defaults for {@link ClientOptions}. */
@@ -42,6 +56,7 @@ export const defaultClientOptions: ClientOptions = Object.freeze({
   maxResponseBytes: 16 * 1024 * 1024,
   burstMs: 100,
   retryBackoffMs: 50,
+  origin: defaultMetricsOptions.origin,
 });
 
 const clientOnlyNames = [
@@ -51,6 +66,8 @@ const clientOnlyNames = [
   'maxResponseBytes',
   'burstMs',
   'retryBackoffMs',
+  'origin',
+  'metricsRegistry',
 ] as const;
 
 /** Every option name a client accepts. */
@@ -88,6 +105,9 @@ export function resolveClientOptions(partial: Partial<ClientOptions> = {}): Clie
   requireInteger('maxResponseBytes', merged.maxResponseBytes, 0);
   requireAbove('burstMs', merged.burstMs, 0);
   requireAbove('retryBackoffMs', merged.retryBackoffMs, 0);
+  requireOrigin('origin', merged.origin);
+  if (merged.metricsRegistry !== undefined)
+    requireRegistry('metricsRegistry', merged.metricsRegistry);
   const controller = resolveControllerOptions(merged);
   return Object.freeze({ ...merged, ...controller });
 }
