@@ -70,10 +70,10 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
 
   /**
    * Opens the stream on the session. Returns `session-unusable` (and takes
-   * nothing) when Node refuses new streams on the session, e.g. a GOAWAY
-   * arrived in this tick or stream ids ran out (RFC 9113 §5.1.1); the caller
-   * then tries another session. A request Node rejects for itself (invalid
-   * header) is accepted and fails with a `protocol` error.
+   * nothing) when Node refuses new streams on the session (a GOAWAY arrived
+   * in this tick, or the session is being destroyed); the caller then tries
+   * another session. A request Node rejects for itself (an invalid header,
+   * RFC 9113 §8.2) is accepted and fails with a `protocol` error.
    */
   open(): OpenResult {
     const { body, method, path } = this.#request;
