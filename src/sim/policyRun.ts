@@ -2,6 +2,7 @@ import { AdaptiveClient } from '../client/AdaptiveClient.js';
 import type { ClientRequest } from '../client/clientRequest.js';
 import type { Decision } from '../core/decision.js';
 import type { PolicyResult, ServerStats } from '../core/runResult.js';
+import type { RequestSample } from '../core/sample.js';
 import { isOverloadError } from '../errors/OverloadError.js';
 import { RunRecorder } from '../stats/runRecorder.js';
 import { ArrivalProcess } from './arrivalProcess.js';
@@ -31,6 +32,8 @@ export interface PolicyRunOptions {
   readonly seed: number;
   /** Called after each simulated second with the seconds done. */
   readonly onProgress?: ((simulatedS: number) => void) | undefined;
+  /** Sees every settled request of client `clientIndex` (for tests and deeper analysis). */
+  readonly onSample?: ((clientIndex: number, sample: RequestSample) => void) | undefined;
 }
 
 /** One simulated client: its transport, client, arrivals and recorder. */
@@ -103,9 +106,11 @@ function simulate(scenario: Scenario, policy: SimPolicy, options: PolicyRunOptio
       connections: 0,
     };
     clients.push(sim);
+    const onSample = options.onSample;
     client.samples$.subscribe((sample) => {
       recorder.settled(sample);
       if (fleet) total.settled(sample);
+      onSample?.(i, sample);
     });
     client.decisions$.subscribe((decision) => {
       const nowMs = scheduler.now();

@@ -1,4 +1,5 @@
 import type { PolicyResult, RunReport, ServerStats } from '../core/runResult.js';
+import type { RequestSample } from '../core/sample.js';
 import { jainIndex } from './jainIndex.js';
 import { runPolicy } from './policyRun.js';
 import { type Scenario, scenarioDurationS, withDuration } from './scenario.js';
@@ -14,6 +15,10 @@ export interface RunScenarioOptions {
   readonly durationS?: number | undefined;
   /** For a fleet, add each client's own result after its policy's total (labelled `policy/client-NN`). */
   readonly perClientResults?: boolean | undefined;
+  /** Sees every settled request: its policy, client index and sample. */
+  readonly onSample?:
+    | ((policy: SimPolicy, clientIndex: number, sample: RequestSample) => void)
+    | undefined;
   /** Progress: the policy running and the simulated seconds done of `totalS`. */
   readonly onProgress?:
     | ((policy: SimPolicy, simulatedS: number, totalS: number) => void)
@@ -64,6 +69,7 @@ export function runScenario(
     const run = runPolicy(s, policy, {
       seed,
       onProgress: options.onProgress && ((doneS) => options.onProgress!(policy, doneS, totalS)),
+      onSample: options.onSample && ((i, sample) => options.onSample!(policy, i, sample)),
     });
     events += run.events;
     results.push(run.result);
