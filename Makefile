@@ -40,6 +40,7 @@ demo: build
 bench: $(STAMP)
 	$(NODE_BIN)/tsc -p tsconfig.bench.json
 	node .build/bench/step.js
+	node .build/bench/sim-speed.js
 
 clean:
 	rm -rf dist .build coverage

@@ -1,0 +1,123 @@
+/**
+ * Simulator speed: simulated requests per wall-clock second.
+ *
+ * Issue 3 sets two goals: the 60 s seed-52845 scenario with all three
+ * policies must take under 10 s of wall time on this 2-core machine, and in
+ * the long run the simulator should reach 1,000,000 simulated requests per
+ * second.
+ *
+ * Method: one untimed warm-up run (so the timed code is optimised), then
+ * the 60 s seed-52845-cap1 scenario under `adaptive` alone (the rate
+ * figure), then all three policies (the wall-time goal). A bare loop that
+ * posts and runs the same number of events on the heap scheduler, with no
+ * model and no client, times the scheduler alone, so the printout also says
+ * how much of the time is the event queue. All figures come from one run.
+ *
+ * Build and run: `tsc -p tsconfig.bench.json && node .build/bench/sim-speed.js`
+ * (or `make bench`). Appends one JSON line to bench/results/latest.jsonl.
+ */
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HeapScheduler } from '../src/sim/heapScheduler.js';
+import { loadScenario } from '../src/sim/loadScenario.js';
+import { runScenario } from '../src/sim/runScenario.js';
+import { SeededRandom } from '../src/sim/seededRandom.js';
+
+/** The issue's long-run goal, simulated requests per wall-clock second. */
+const goalRequestsPerS = 1_000_000;
+/** The issue's goal for the 60 s seed run with all three policies, ms of wall time. */
+const goalAllPoliciesMs = 10_000;
+const scenarioName = 'seed-52845-cap1';
+
+/** The repository root: the nearest directory above this script with a package.json. */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('bench/sim-speed: no package.json above the script');
+    dir = up;
+  }
+  return dir;
+}
+
+/** Wall time of `fn`, ms. */
+function timed<T>(fn: () => T): [T, number] {
+  const start = process.hrtime.bigint();
+  const result = fn();
+  return [result, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+/**
+ * The scheduler alone: `events` events, each posting the next at a random
+ * delay, with `pending` of them in flight at once (the size the simulation's
+ * heap runs at). Returns events per second.
+ */
+function bareSchedulerEventsPerS(events: number, pending: number): number {
+  const scheduler = new HeapScheduler();
+  const rng = new SeededRandom(1);
+  let left = events;
+  const tick = (): void => {
+    if (--left > 0) scheduler.postAndForget(scheduler.now() + rng.next() * 100, tick, undefined);
+  };
+  for (let i = 0; i < pending; i++) scheduler.postAndForget(rng.next() * 100, tick, undefined);
+  const [, ms] = timed(() => scheduler.flush());
+  return (scheduler.executed / ms) * 1000;
+}
+
+function main(): void {
+  const root = repoRoot();
+  const scenario = loadScenario(join(root, 'simulations', `${scenarioName}.json`));
+
+  // Warm-up: JIT the model, the client and the report path.
+  runScenario(scenario, { durationS: 10 });
+
+  const [adaptive, adaptiveMs] = timed(() => runScenario(scenario, { policies: ['adaptive'] }));
+  const requests = adaptive.report.results[0]!.submitted;
+  const requestsPerS = (requests / adaptiveMs) * 1000;
+  const eventsPerRequest = adaptive.events / requests;
+
+  const [all, allMs] = timed(() => runScenario(scenario));
+  const allRequests = all.report.results.reduce((sum, r) => sum + r.submitted, 0);
+
+  const bareEventsPerS = bareSchedulerEventsPerS(adaptive.events, 2000);
+  const simEventsPerS = (adaptive.events / adaptiveMs) * 1000;
+
+  const k = (x: number): string => Math.round(x).toLocaleString('en-US');
+  console.log(`${scenarioName}, 60 s simulated, node ${process.version}`);
+  console.log(
+    `adaptive: ${k(requests)} requests in ${k(adaptiveMs)} ms = ${k(requestsPerS)} simulated requests/s` +
+      ` (${(requestsPerS / goalRequestsPerS).toFixed(3)} × the 1,000,000/s goal)`,
+  );
+  console.log(
+    `all three policies: ${k(allRequests)} requests in ${k(allMs)} ms` +
+      ` (${(allMs / goalAllPoliciesMs).toFixed(2)} × the 10 s budget)`,
+  );
+  console.log(
+    `events: ${eventsPerRequest.toFixed(2)} per request, ${k(simEventsPerS)}/s in the simulation vs` +
+      ` ${k(bareEventsPerS)}/s for the bare scheduler (${(simEventsPerS / bareEventsPerS).toFixed(3)} ×):` +
+      ` the rest is the model, the client and the recorder`,
+  );
+
+  const resultsDir = join(root, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const line = {
+    bench: 'sim-speed',
+    scenario: scenarioName,
+    requestsPerS: Math.round(requestsPerS),
+    goalRequestsPerS,
+    adaptiveWallMs: Math.round(adaptiveMs),
+    requests,
+    allPoliciesWallMs: Math.round(allMs),
+    goalAllPoliciesMs,
+    allPoliciesRequests: allRequests,
+    eventsPerRequest: Math.round(eventsPerRequest * 100) / 100,
+    simEventsPerS: Math.round(simEventsPerS),
+    bareSchedulerEventsPerS: Math.round(bareEventsPerS),
+    date: new Date().toISOString(),
+    node: process.version,
+  };
+  appendFileSync(join(resultsDir, 'latest.jsonl'), `${JSON.stringify(line)}\n`);
+}
+
+main();
