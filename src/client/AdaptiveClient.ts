@@ -68,6 +68,8 @@ export class AdaptiveClient {
   readonly #host: JobHost;
   readonly #metrics: ClientMetrics;
   #lastWindow: ControlWindow | undefined;
+  /** The last connection failure, until a session becomes ready again. */
+  #connectionError: Extract<TransportEvent, { kind: 'connection-error' }> | undefined;
   #connectionsTarget: number;
   #nextId = 1;
   #pumping = false;
@@ -468,18 +470,30 @@ export class AdaptiveClient {
 
   #expireQueued(job: Job): void {
     const nowMs = this.#scheduler.now();
-    this.#settle(
-      job,
-      'timedOut',
-      new DeadlineError(breakdownAt(job, job.budgetMs, nowMs), false),
-      undefined,
-      'timeout',
-    );
+    const breakdown = breakdownAt(job, job.budgetMs, nowMs);
+    const lost = this.#connectionError;
+    if (lost && this.#transport.capacity().readySessions === 0) {
+      // It waited through reconnect attempts and no session ever came up: the cause is the
+      // connection (e.g. a TLS verification error), so say so rather than "deadline".
+      const error = new TransportError(
+        {
+          failure: 'connect',
+          detail: `no session could be established before the deadline: ${lost.detail}`,
+          ...(lost.causeCode === undefined ? {} : { causeCode: lost.causeCode }),
+        },
+        breakdown,
+      );
+      this.#settle(job, 'failed', error, undefined, 'connectionError');
+    } else {
+      this.#settle(job, 'timedOut', new DeadlineError(breakdown, false), undefined, 'timeout');
+    }
     this.#pump();
   }
 
   /** Cancels a job on the wire (deadline, abort or close) and settles it now, whatever the transport reports later. */
   #cancelInFlight(job: Job, reason: 'deadline' | 'abort' | 'close'): void {
+    // On abort this is still the pending deadline timer; left scheduled it would keep the process alive.
+    job.timer?.unsubscribe();
     job.timer = undefined;
     if (job.state !== 'in-flight') return;
     job.cancelReason = reason;
@@ -623,7 +637,10 @@ export class AdaptiveClient {
     if (event.kind === 'goaway' && event.errorCode !== 0) {
       this.#events.next({ kind: 'congestion', congestion: 'goawayError' });
     } else if (event.kind === 'connection-error') {
+      this.#connectionError = event;
       this.#events.next({ kind: 'congestion', congestion: 'connectionError' });
+    } else if (event.kind === 'session-ready') {
+      this.#connectionError = undefined;
     }
   }
 
