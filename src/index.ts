@@ -59,6 +59,12 @@ export {
   defaultH2TransportOptions,
   type H2TransportOptions,
 } from './h2/H2TransportOptions.js';
+export {
+  latencyBucketsSeconds,
+  type MetricKey,
+  metricDefinitions,
+} from './metrics/metricNames.js';
+export type { MetricsRegistry } from './metrics/metricsOptions.js';
 export { renderHtmlReport } from './report/htmlReport.js';
 export { runReportSchema, stringifyRunReport } from './report/jsonReport.js';
 export { formatResultsTable } from './report/textReport.js';
