@@ -1,3 +1,5 @@
+import type { HeapScheduler } from './heapScheduler.js';
+
 /**
  * One direction of a client's network path: a FIFO serializer at
  * `bandwidthBytesPerS`, then a fixed propagation delay of half the RTT.
@@ -47,3 +49,19 @@ export const frameHeaderBytes = 9;
 
 /** Bytes of an RST_STREAM frame on the link (header + 4-byte error code). */
 export const rstStreamFrameBytes = frameHeaderBytes + 4;
+
+/**
+ * Posts `fn(arg)` for `extraMs` after `leftAtMs` (when a frame's last byte
+ * left, at or after now). A frame that leaves now arrives after a fixed
+ * delay, which the scheduler keeps in a FIFO lane instead of its heap.
+ */
+export function deliver<A>(
+  scheduler: HeapScheduler,
+  leftAtMs: number,
+  extraMs: number,
+  fn: (arg: A) => void,
+  arg: A,
+): void {
+  if (leftAtMs === scheduler.now()) scheduler.postAfter(extraMs, fn, arg);
+  else scheduler.postAndForget(leftAtMs + extraMs, fn, arg);
+}

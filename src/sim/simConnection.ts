@@ -4,20 +4,18 @@ import type {
   TransportEvent,
   TransportRequest,
 } from '../transport/Transport.js';
-import { FlowItem, FlowSender } from './flowSender.js';
+import { FlowSender } from './flowSender.js';
 import type { HeapScheduler } from './heapScheduler.js';
-import { frameHeaderBytes, type Link, rstStreamFrameBytes } from './link.js';
+import { deliver, frameHeaderBytes, type Link, rstStreamFrameBytes } from './link.js';
 import type { Scenario } from './scenario.js';
-import { http2ErrorNames, type ServerConnection, type SimServer } from './simServer.js';
+import { type ClientSession, ServerSession } from './serverSession.js';
+import { http2ErrorNames, type SimServer } from './simServer.js';
 import { SimStream, type StreamHost } from './simStream.js';
 
 /** HTTP/2 error codes used here (RFC 9113 §7). */
 const NO_ERROR = 0;
 const REFUSED_STREAM = 7;
 const CANCEL = 8;
-/** SETTINGS frame with one setting (6 bytes), and GOAWAY with no debug data (8 bytes). */
-const settingsFrameBytes = frameHeaderBytes + 6;
-const goawayFrameBytes = frameHeaderBytes + 8;
 
 /** What the connections of one simulated client share. */
 export interface ConnectionContext {
@@ -43,19 +41,18 @@ export interface ConnectionContext {
 }
 
 /**
- * One HTTP/2 connection, both ends: the client's session (state, the peer's
- * MAX_CONCURRENT_STREAMS as last received, streams in flight) and the
- * server's half (the limit it enforces, the streams it holds, GOAWAY and
- * reset-flood state), joined by the client's two {@link Link}s.
+ * One HTTP/2 connection as the client's session sees it: its state, the
+ * peer's MAX_CONCURRENT_STREAMS as last received, the streams in flight and
+ * the request-body sender; the server's half is a {@link ServerSession},
+ * and the two talk only through frames on the client's {@link Link}s, so
+ * each learns of the other's actions one one-way delay late.
  *
- * Every frame crosses a link, so each side learns of the other's actions
- * one one-way delay late: SETTINGS take effect at the client RTT/2 after
- * the server sends them, and the server enforces a new limit only once the
- * client's ACK is back (RTT later, as nghttp2 does); a GOAWAY reaches the
- * client RTT/2 later, and the streams it opened meanwhile above the GOAWAY's
- * last-stream-id come back as retryable (RFC 9113 §6.8).
+ * A GOAWAY reaches the client RTT/2 after it was sent; the streams the
+ * client opened meanwhile above its last-stream-id come back as retryable
+ * (RFC 9113 §6.8), and the session drains. With an error code the
+ * connection ends at once and the streams at or below it fail.
  */
-export class SimConnection implements ServerConnection, StreamHost {
+export class SimConnection implements ClientSession, StreamHost {
   /** Transport-local session id. */
   readonly id: number;
   /** The client's view of the session. */
@@ -66,46 +63,26 @@ export class SimConnection implements ServerConnection, StreamHost {
   readonly inFlight = new Set<SimStream>();
   /** Request bodies (client → server). */
   readonly up: FlowSender<SimStream>;
-  /** Response bodies (server → client). */
-  readonly down: FlowSender<SimStream>;
+  /** The server's half of this connection. */
+  readonly serverSide: ServerSession;
   readonly #ctx: ConnectionContext;
   #nextStreamId = 1;
-  // Server half.
-  #serverOpen = false;
-  #serverClosed = false;
-  #serverMaxStreams = 0;
-  #serverActive = 0;
-  #serverAccepted = 0;
-  #serverHighestAccepted = 0;
-  #serverGoawayLast = Infinity;
-  readonly #serverStreams = new Set<SimStream>();
-  readonly #resetTimesMs: number[] = [];
 
   constructor(ctx: ConnectionContext, id: number) {
     this.#ctx = ctx;
     this.id = id;
-    const h2 = ctx.scenario.http2;
-    this.up = new FlowSender<SimStream>(ctx.scheduler, ctx.upLink, h2, (item, leftAtMs) =>
-      this.#requestSent(item.owner, leftAtMs),
+    this.up = new FlowSender<SimStream>(
+      ctx.scheduler,
+      ctx.upLink,
+      ctx.scenario.http2,
+      (item, leftAtMs) => this.#requestSent(item.owner, leftAtMs),
     );
-    this.down = new FlowSender<SimStream>(ctx.scheduler, ctx.downLink, h2, (item, leftAtMs) =>
-      this.#responseSent(item.owner, leftAtMs),
-    );
-  }
-
-  /** The server this connection goes to. */
-  get server(): SimServer {
-    return this.#ctx.server;
+    this.serverSide = new ServerSession(ctx, this);
   }
 
   /** The virtual clock, ms. */
   now(): number {
     return this.#ctx.scheduler.now();
-  }
-
-  /** @internal Server side: a worker finished `stream`. */
-  serviceDone(stream: SimStream): void {
-    this.#ctx.server.finished(stream);
   }
 
   /** Stream slots the client may still open. */
@@ -128,7 +105,11 @@ export class SimConnection implements ServerConnection, StreamHost {
       return;
     }
     const setupMs = scenario.network.setupRtts * rttMs;
-    scheduler.postAndForget(Math.max(nowMs, nowMs + setupMs - rttMs / 2), serverAccept, this);
+    scheduler.postAndForget(
+      Math.max(nowMs, nowMs + setupMs - rttMs / 2),
+      serverAccept,
+      this.serverSide,
+    );
   }
 
   /** Opens a stream for `request`; the caller has checked {@link freeSlots}. */
@@ -137,6 +118,7 @@ export class SimConnection implements ServerConnection, StreamHost {
     const scheduler = ctx.scheduler;
     const stream = new SimStream(
       this,
+      this.serverSide,
       this.#nextStreamId,
       request,
       listener,
@@ -199,157 +181,6 @@ export class SimConnection implements ServerConnection, StreamHost {
     return this.up.pendingBytes;
   }
 
-  // ---- server half ----------------------------------------------------------------------------
-
-  /** @internal The server accepted the TCP connection and sends its SETTINGS. */
-  serverAccept(): void {
-    if (this.#serverClosed) return;
-    const { scheduler, server, downLink } = this.#ctx;
-    this.#serverOpen = true;
-    const value = server.maxConcurrentStreams;
-    // The initial SETTINGS cannot be outrun by a stream, so it is enforced at once.
-    this.#serverMaxStreams = value;
-    server.connectionOpened(this);
-    const arriveMs = downLink.transmit(settingsFrameBytes, scheduler.now()) + downLink.oneWayMs;
-    scheduler.postAndForget(arriveMs, clientReady, { connection: this, value });
-  }
-
-  /** Sends a new SETTINGS_MAX_CONCURRENT_STREAMS; enforced once the client's ACK is back. */
-  sendSettings(value: number): void {
-    if (!this.#serverOpen || this.#serverClosed) return;
-    const { scheduler, downLink } = this.#ctx;
-    const arriveMs = downLink.transmit(settingsFrameBytes, scheduler.now()) + downLink.oneWayMs;
-    scheduler.postAndForget(arriveMs, clientSettings, { connection: this, value });
-    scheduler.postAndForget(arriveMs + downLink.oneWayMs, serverEnforce, {
-      connection: this,
-      value,
-    });
-  }
-
-  /** @internal Server side: applies an acknowledged SETTINGS value. */
-  enforce(value: number): void {
-    this.#serverMaxStreams = value;
-  }
-
-  /** @internal Server side: HEADERS arrived. Returns whether the stream was accepted. */
-  serverOpen(stream: SimStream): boolean {
-    const { scheduler, server, downLink } = this.#ctx;
-    if (this.#serverClosed || stream.id > this.#serverGoawayLast) {
-      // Above a GOAWAY's last-stream-id: discarded unprocessed; the GOAWAY tells the client.
-      stream.serverPhase = 'closed';
-      return false;
-    }
-    if (this.#serverActive >= this.#serverMaxStreams || server.overloaded()) {
-      stream.serverPhase = 'closed';
-      server.streamRefused();
-      const arriveMs = downLink.transmit(rstStreamFrameBytes, scheduler.now()) + downLink.oneWayMs;
-      scheduler.postAndForget(arriveMs, clientRefused, stream);
-      return false;
-    }
-    this.#serverActive++;
-    this.#serverAccepted++;
-    this.#serverHighestAccepted = stream.id;
-    this.#serverStreams.add(stream);
-    server.streamStarted(this.#serverActive);
-    stream.serverPhase = 'receiving';
-    if (this.#serverAccepted === server.config.goawayEveryStreams) this.#sendGoaway(NO_ERROR);
-    return true;
-  }
-
-  /** @internal Server side: the request is complete; it goes to the workers. */
-  serverBody(stream: SimStream): void {
-    if (stream.serverPhase === 'receiving') this.#ctx.server.submit(stream);
-  }
-
-  /** Server side: a worker finished `stream`; its response goes out (HEADERS, then DATA under flow control). */
-  respond(stream: SimStream): void {
-    if (this.#serverClosed || stream.serverPhase !== 'serving') return;
-    const { scheduler, downLink, scenario } = this.#ctx;
-    stream.serverPhase = 'responding';
-    const nowMs = scheduler.now();
-    const headersLeftMs = downLink.transmit(
-      scenario.response.headerBytes + frameHeaderBytes,
-      nowMs,
-    );
-    const bodyBytes = scenario.response.bodyBytes;
-    if (bodyBytes === 0) {
-      this.#serverStreamClosed(stream, true);
-      deliver(scheduler, headersLeftMs, downLink.oneWayMs, clientHeadersAndEnd, stream);
-      return;
-    }
-    stream.headersLeftAtMs = headersLeftMs;
-    stream.down = new FlowItem<SimStream>(stream, scenario.http2.streamWindowBytes);
-    this.down.send(stream.down, bodyBytes);
-    if (!stream.headersPosted) {
-      deliver(scheduler, headersLeftMs, downLink.oneWayMs, clientHeaders, stream);
-      stream.headersPosted = true;
-    }
-  }
-
-  /** @internal Server side: RST_STREAM arrived. */
-  serverReset(stream: SimStream, code: number): void {
-    const { scheduler, server } = this.#ctx;
-    server.resetReceived(code);
-    if (this.#serverClosed) return;
-    this.#dropServerStream(stream);
-    const flood = server.config.resetFlood;
-    if (flood === undefined) return;
-    const nowMs = scheduler.now();
-    const times = this.#resetTimesMs;
-    times.push(nowMs);
-    while (times.length > 0 && times[0]! <= nowMs - flood.perS * 1000) times.shift();
-    if (times.length > flood.maxResets) this.#sendGoaway(11);
-  }
-
-  /** @internal Server side: the client closed the connection. */
-  serverClose(): void {
-    if (this.#serverClosed) return;
-    this.#serverClosed = true;
-    for (const stream of this.#serverStreams) this.#dropServerStream(stream);
-    this.#serverStreams.clear();
-    this.#serverActive = 0;
-    this.#ctx.server.connectionClosed(this, this.#ctx.clientId);
-  }
-
-  #sendGoaway(code: number): void {
-    const { scheduler, server, downLink } = this.#ctx;
-    const last = Math.min(this.#serverGoawayLast, this.#serverHighestAccepted);
-    this.#serverGoawayLast = last;
-    server.goawaySent();
-    const arriveMs = downLink.transmit(goawayFrameBytes, scheduler.now()) + downLink.oneWayMs;
-    scheduler.postAndForget(arriveMs, clientGoaway, { connection: this, code, last });
-    // A GOAWAY with an error code ends the connection at once (RFC 9113 §5.4.1).
-    if (code !== NO_ERROR) this.serverClose();
-  }
-
-  #dropServerStream(stream: SimStream): void {
-    switch (stream.serverPhase) {
-      case 'waiting':
-        this.#ctx.server.withdraw(stream);
-        break;
-      case 'serving':
-        // The worker keeps going (its work is wasted); no response will be sent.
-        stream.serverCancelled = true;
-        break;
-      case 'responding':
-        if (stream.down) this.down.abort(stream.down);
-        break;
-      case 'receiving':
-        break;
-      default:
-        return;
-    }
-    this.#serverStreamClosed(stream, false);
-  }
-
-  #serverStreamClosed(stream: SimStream, completed: boolean): void {
-    if (stream.serverPhase === 'closed') return;
-    stream.serverPhase = 'closed';
-    this.#serverActive--;
-    this.#serverStreams.delete(stream);
-    if (completed) this.#ctx.server.streamCompleted();
-  }
-
   #requestSent(stream: SimStream, leftAtMs: number): void {
     const { scheduler, upLink } = this.#ctx;
     stream.bodySent = true;
@@ -362,23 +193,6 @@ export class SimConnection implements ServerConnection, StreamHost {
       stream,
     );
   }
-
-  #responseSent(stream: SimStream, leftAtMs: number): void {
-    const { scheduler, downLink } = this.#ctx;
-    this.#serverStreamClosed(stream, true);
-    const oneWayMs = downLink.oneWayMs;
-    if (!stream.headersPosted) {
-      stream.headersPosted = true;
-      if (leftAtMs === stream.headersLeftAtMs) {
-        deliver(scheduler, leftAtMs, oneWayMs, clientHeadersAndEnd, stream);
-        return;
-      }
-      deliver(scheduler, stream.headersLeftAtMs, oneWayMs, clientHeaders, stream);
-    }
-    deliver(scheduler, leftAtMs, oneWayMs, clientEnd, stream);
-  }
-
-  // ---- client half ----------------------------------------------------------------------------
 
   /** @internal The server's first SETTINGS arrived: the session is ready. */
   ready(value: number): void {
@@ -494,8 +308,10 @@ export class SimConnection implements ServerConnection, StreamHost {
     const { scheduler, upLink, scenario } = this.#ctx;
     this.#clientFinish(stream);
     const nowMs = scheduler.now();
-    scheduler.postAndForget(
-      upLink.transmit(rstStreamFrameBytes, nowMs) + upLink.oneWayMs,
+    deliver(
+      scheduler,
+      upLink.transmit(rstStreamFrameBytes, nowMs),
+      upLink.oneWayMs,
       serverCancel,
       stream,
     );
@@ -532,56 +348,25 @@ export class SimConnection implements ServerConnection, StreamHost {
         atMs,
       });
     }
-    scheduler.postAndForget(atMs + upLink.oneWayMs, serverClose, this);
+    scheduler.postAndForget(atMs + upLink.oneWayMs, serverClose, this.serverSide);
     this.#ctx.event({ kind: 'session-closed', sessionId: this.id, atMs });
     this.#ctx.sessionChanged(this);
   }
 }
 
-/**
- * Posts `fn(arg)` for `extraMs` after `leftAtMs` (when a frame's last byte
- * left, at or after now). A frame that leaves now arrives after a fixed
- * delay, which the scheduler keeps in a FIFO lane instead of its heap.
- */
-function deliver<A>(
-  scheduler: HeapScheduler,
-  leftAtMs: number,
-  extraMs: number,
-  fn: (arg: A) => void,
-  arg: A,
-): void {
-  if (leftAtMs === scheduler.now()) scheduler.postAfter(extraMs, fn, arg);
-  else scheduler.postAndForget(leftAtMs + extraMs, fn, arg);
+// Frames arriving at the server, and client-side reports, module-level so posting one
+// allocates no closure.
+
+function serverAccept(session: ServerSession): void {
+  session.accept();
 }
 
-// Event handlers, module-level so posting one allocates no closure.
-
-function serverAccept(connection: SimConnection): void {
-  connection.serverAccept();
+function serverClose(session: ServerSession): void {
+  session.close();
 }
 
 function connectFailed(connection: SimConnection): void {
   connection.failed();
-}
-
-function clientReady(e: { connection: SimConnection; value: number }): void {
-  e.connection.ready(e.value);
-}
-
-function clientSettings(e: { connection: SimConnection; value: number }): void {
-  e.connection.settings(e.value);
-}
-
-function serverEnforce(e: { connection: SimConnection; value: number }): void {
-  e.connection.enforce(e.value);
-}
-
-function clientGoaway(e: { connection: SimConnection; code: number; last: number }): void {
-  e.connection.goaway(e.code, e.last);
-}
-
-function serverClose(connection: SimConnection): void {
-  connection.serverClose();
 }
 
 function clientSent(stream: SimStream): void {
@@ -589,38 +374,21 @@ function clientSent(stream: SimStream): void {
 }
 
 function serverOpen(stream: SimStream): void {
-  stream.connection.serverOpen(stream);
+  stream.serverSide.open(stream);
 }
 
 function serverBody(stream: SimStream): void {
-  stream.connection.serverBody(stream);
+  stream.serverSide.body(stream);
 }
 
 function serverOpenAndBody(stream: SimStream): void {
-  if (stream.connection.serverOpen(stream)) stream.connection.serverBody(stream);
+  if (stream.serverSide.open(stream)) stream.serverSide.body(stream);
 }
 
 function serverCancel(stream: SimStream): void {
-  stream.connection.serverReset(stream, CANCEL);
+  stream.serverSide.reset(stream, CANCEL);
 }
 
 function reportCancelled(stream: SimStream): void {
   stream.listener.onDone({ kind: 'cancelled', onWire: true, atMs: stream.connection.now() });
-}
-
-function clientRefused(stream: SimStream): void {
-  stream.connection.refused(stream);
-}
-
-function clientHeaders(stream: SimStream): void {
-  stream.connection.headers(stream);
-}
-
-function clientEnd(stream: SimStream): void {
-  stream.connection.end(stream);
-}
-
-function clientHeadersAndEnd(stream: SimStream): void {
-  stream.connection.headers(stream);
-  stream.connection.end(stream);
 }

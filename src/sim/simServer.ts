@@ -190,7 +190,7 @@ export class SimServer {
     this.#busyWorkers--;
     this.#next();
     // A stream reset while in service still used its worker (the work is wasted), but gets no response.
-    if (!stream.serverCancelled) stream.connection.respond(stream);
+    if (!stream.serverCancelled) stream.serverSide.respond(stream);
   }
 
   /** @internal Applies a SETTINGS change to every open connection. */
@@ -229,7 +229,7 @@ export class SimServer {
 }
 
 function serviceDone(stream: SimStream): void {
-  stream.connection.serviceDone(stream);
+  stream.serverSide.serviceDone(stream);
 }
 
 function applySettings(change: { server: SimServer; value: number }): void {

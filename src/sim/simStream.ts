@@ -19,30 +19,34 @@ export type ServerStreamPhase =
   | 'closed';
 
 /**
- * What a stream needs from its connection. `SimConnection` implements it;
- * the interface keeps this module free of an import cycle with it.
+ * What a stream needs from the client half of its connection
+ * (`SimConnection`); an interface keeps the modules free of import cycles.
  */
 export interface StreamHost {
   /** The virtual clock, ms. */
   now(): number;
-  /** Client side: reset the stream (RST_STREAM(CANCEL)). */
+  /** Resets the stream (RST_STREAM(CANCEL)). */
   cancel(stream: SimStream): void;
-  /** Server side: HEADERS arrived; returns whether the stream was accepted. */
-  serverOpen(stream: SimStream): boolean;
-  /** Server side: the request body is complete. */
-  serverBody(stream: SimStream): void;
-  /** Server side: an RST_STREAM with `code` arrived. */
-  serverReset(stream: SimStream, code: number): void;
-  /** Server side: a worker finished the stream. */
-  serviceDone(stream: SimStream): void;
-  /** Server side: send the response. */
-  respond(stream: SimStream): void;
-  /** Client side: RST_STREAM(REFUSED_STREAM) arrived. */
+  /** RST_STREAM(REFUSED_STREAM) arrived. */
   refused(stream: SimStream): void;
-  /** Client side: response HEADERS arrived. */
+  /** Response HEADERS arrived. */
   headers(stream: SimStream): void;
-  /** Client side: the response ended. */
+  /** The response ended. */
   end(stream: SimStream): void;
+}
+
+/** What a stream needs from the server half of its connection (`ServerSession`). */
+export interface StreamServerHost {
+  /** HEADERS arrived; returns whether the stream was accepted. */
+  open(stream: SimStream): boolean;
+  /** The request body is complete. */
+  body(stream: SimStream): void;
+  /** An RST_STREAM with `code` arrived. */
+  reset(stream: SimStream, code: number): void;
+  /** A worker finished the stream. */
+  serviceDone(stream: SimStream): void;
+  /** Sends the response. */
+  respond(stream: SimStream): void;
 }
 
 /**
@@ -75,8 +79,10 @@ export class SimStream implements DispatchHandle {
   serverCancelled = false;
 
   constructor(
-    /** The connection it is open on. */
+    /** The client half of the connection it is open on. */
     readonly connection: StreamHost,
+    /** The server half of that connection. */
+    readonly serverSide: StreamServerHost,
     id: number,
     readonly request: TransportRequest,
     readonly listener: DispatchListener,
