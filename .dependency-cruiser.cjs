@@ -81,6 +81,20 @@ module.exports = {
       'sim/ composes the real AdaptiveClient with a simulated transport; it never touches node:http2 code.',
     ),
     layer('report', '^src/(sim|h2|server|cli)/', 'report/ renders results; it does not run anything.'),
+    layer(
+      'load',
+      '^src/cli/',
+      'load/ is the reusable load-generation engine (open-loop arrivals, run recording, the demo) that load, demo, tune and benchmarks share; it may use client, h2, server, report and below, never cli.',
+    ),
+    {
+      name: 'only-outer-layers-import-load',
+      severity: 'error',
+      comment: 'load/ sits above report; the layers it builds on must not import it back.',
+      from: {
+        path: '^src/(errors|core|stats|streams|transport|h2|sim|server|metrics|client|report)/',
+      },
+      to: { path: '^src/load/' },
+    },
     layer('server', '^src/(sim|h2|client|report|cli)/', 'server/ is a standalone test server.'),
   ],
   options: {
