@@ -1,0 +1,45 @@
+import { constants } from 'node:http2';
+import { expect, test } from '@jest/globals';
+import { createClient } from '../../src/createClient.js';
+import { cleanupAfterEach } from './helpers/cleanup.js';
+import { driveLoad } from './helpers/driveLoad.js';
+import { checkInvariants } from './helpers/invariants.js';
+import { startLedgerServer } from './helpers/ledgerServer.js';
+import { watchProcessFaults } from './helpers/processFaults.js';
+
+const cleanup = cleanupAfterEach();
+
+// RFC 9113 §6.8: a graceful GOAWAY names the last stream the server will
+// process; streams above it were not processed and may be retried, the ones
+// at or below it finish normally on the old connection.
+test('GOAWAY(NO_ERROR) mid-load: in-flight streams finish, unprocessed ones are retried once, nothing is processed twice', async () => {
+  const server = await startLedgerServer({ serviceMs: 40, commitDelayMs: 20 });
+  cleanup(() => server.close());
+  const client = createClient(server.url, { timeoutMs: 3000 });
+  cleanup(() => client.close());
+  const watch = watchProcessFaults();
+
+  const run = await driveLoad(client, {
+    rateTps: 400,
+    durationMs: 3000,
+    faults: [{ atMs: 1500, run: () => server.goawayAll(constants.NGHTTP2_NO_ERROR) }],
+  });
+  await client.close();
+  const { violations, counts } = checkInvariants(run, client.stats(), {
+    scenario: 'goaway-no-error',
+    ledger: server,
+  });
+
+  expect(watch.stop()).toEqual([]);
+  expect(violations).toEqual([]);
+  expect(server.goawaysSent).toBeGreaterThanOrEqual(1);
+  // The accept queue held streams above the promised id: each was retried, not lost.
+  expect(server.attempts.filter((a) => a.fate === 'abandoned').length).toBeGreaterThan(0);
+  expect(counts.retried).toBeGreaterThan(0);
+  // A graceful GOAWAY costs nothing: every request the client sent succeeded.
+  expect(counts.failed).toBe(0);
+  expect(counts.timedOut).toBe(0);
+  expect(counts.succeeded).toBe(counts.submitted - counts.rejected);
+  // The load continued on a new connection.
+  expect(server.sessions.length).toBeGreaterThanOrEqual(2);
+});

@@ -1,0 +1,51 @@
+import { expect, test } from '@jest/globals';
+import { createClient } from '../../src/createClient.js';
+import { cleanupAfterEach } from './helpers/cleanup.js';
+import { driveLoad } from './helpers/driveLoad.js';
+import { checkInvariants } from './helpers/invariants.js';
+import { startLedgerServer } from './helpers/ledgerServer.js';
+import { watchProcessFaults } from './helpers/processFaults.js';
+
+const cleanup = cleanupAfterEach();
+
+// A socket that dies with no GOAWAY gives no last-stream-id: any stream in
+// flight may have been processed (RFC 9113 §8.7 promises nothing), so the
+// client must fail those streams, never retry them, and reconnect.
+test('the server destroys every socket mid-load, twice: in-flight streams fail unretried, the client reconnects', async () => {
+  const server = await startLedgerServer({ serviceMs: 40 });
+  cleanup(() => server.close());
+  const client = createClient(server.url, { timeoutMs: 3000 });
+  cleanup(() => client.close());
+  const watch = watchProcessFaults();
+  const destroyed: number[] = [];
+
+  const run = await driveLoad(client, {
+    rateTps: 400,
+    durationMs: 3500,
+    faults: [
+      { atMs: 1000, run: () => destroyed.push(server.destroyAllSockets()) },
+      { atMs: 2200, run: () => destroyed.push(server.destroyAllSockets()) },
+    ],
+  });
+  await client.close();
+  const { violations, counts } = checkInvariants(run, client.stats(), {
+    scenario: 'socket-destroyed',
+    ledger: server,
+  });
+
+  expect(watch.stop()).toEqual([]);
+  expect(violations).toEqual([]);
+  expect(destroyed.every((n) => n >= 1)).toBe(true);
+  const lost = server.attempts.filter((a) => a.fate === 'lost').length;
+  expect(lost).toBeGreaterThan(0);
+  // Each stream lost with its socket failed as session-closed, and none was
+  // retried; so did streams still in the socket buffers, which the server never saw.
+  expect(Object.keys(counts.failures)).toEqual(['H2FLOW_TRANSPORT/session-closed']);
+  expect(counts.failures['H2FLOW_TRANSPORT/session-closed']).toBeGreaterThanOrEqual(lost);
+  expect(counts.retried).toBe(0);
+  // The loss is a congestion signal, and the client reconnected each time.
+  expect(run.decisions.some((d) => d.decision.reason === 'connection-error')).toBe(true);
+  expect(server.sessions.length).toBeGreaterThanOrEqual(3);
+  const late = [...run.records.values()].filter((r) => r.submittedAtMs > 2800);
+  expect(late.filter((r) => r.response?.status === 200).length).toBeGreaterThan(0);
+});
