@@ -68,6 +68,8 @@ export class AdaptiveClient {
   readonly #host: JobHost;
   readonly #metrics: ClientMetrics;
   #lastWindow: ControlWindow | undefined;
+  /** Service p99 of the latest window that had one, ms (0 until then); see the steps subscription. */
+  #serviceP99Ms = 0;
   /** The last connection failure, until a session becomes ready again. */
   #connectionError: Extract<TransportEvent, { kind: 'connection-error' }> | undefined;
   #connectionsTarget: number;
@@ -153,6 +155,10 @@ export class AdaptiveClient {
     this.#subscriptions.push(
       this.#steps.subscribe((s) => {
         this.#lastWindow = s.window;
+        // A window with no completions reports p99 0. Keep the last real one: after a stall
+        // (SETTINGS_MAX_CONCURRENT_STREAMS 0, a dead server) the deadline rules would otherwise
+        // send requests that cannot finish in time, to die as RST_STREAM(CANCEL) (test/faults).
+        if (s.window.serviceP99Ms > 0) this.#serviceP99Ms = s.window.serviceP99Ms;
         if (adaptive && s.decision.connections !== this.#connectionsTarget) {
           this.#connectionsTarget = s.decision.connections;
           transport.resize(this.#connectionsTarget);
@@ -319,7 +325,7 @@ export class AdaptiveClient {
   /** Hands one job to the transport; returns false (and re-queues it) if the transport had no slot after all. */
   #dispatch(job: Job): boolean {
     const nowMs = this.#scheduler.now();
-    const p99 = this.#lastWindow?.serviceP99Ms ?? 0;
+    const p99 = this.#serviceP99Ms;
     if (this.options.policy === 'adaptive' && p99 > 0 && job.deadlineAtMs - nowMs < p99) {
       // It would very likely expire on the wire and become an RST_STREAM: shed it unsent instead.
       this.#shed(job, 'deadline', nowMs - job.submittedAtMs);
@@ -620,7 +626,7 @@ export class AdaptiveClient {
     const rateTps = this.#gate?.rateTps ?? 0;
     return {
       drainRateTps: completedTps > 0 ? completedTps : rateTps,
-      serviceP99Ms: w?.serviceP99Ms ?? 0,
+      serviceP99Ms: this.#serviceP99Ms,
     };
   }
 
