@@ -6,7 +6,7 @@ import { stringifyRunReport } from '../report/jsonReport.js';
 import { formatResultsTable } from '../report/textReport.js';
 import { loadScenario } from '../sim/loadScenario.js';
 import { runScenario } from '../sim/runScenario.js';
-import type { Scenario } from '../sim/scenario.js';
+import { type Scenario, scenarioDurationS } from '../sim/scenario.js';
 import { isScenarioError } from '../sim/scenarioError.js';
 import { type SimPolicy, simPolicies } from '../sim/simPolicy.js';
 import { parseChoice, parseDurationMs, parseInteger } from './parseArgs.js';
@@ -14,7 +14,7 @@ import { UsageError } from './usageError.js';
 
 const policyChoices = [...simPolicies, 'all'] as const;
 
-/** Simulated seconds (summed over policies) past which a progress bar is worth showing. */
+/** Simulated seconds (× clients × policies) past which a progress bar is worth showing. */
 const progressThresholdS = 30;
 
 const examples = `
@@ -82,7 +82,7 @@ export function buildSimulateCommand(): Command {
         }
         const scenario = readScenario(file);
         const durationS = durationMs === undefined ? undefined : durationMs / 1000;
-        const progress = progressBar(scenario, policies.length, durationS);
+        const progress = progressBar(scenario, policies, durationS);
         let outcome: ReturnType<typeof runScenario>;
         try {
           outcome = runScenario(scenario, {
@@ -128,34 +128,30 @@ function readScenario(file: string): Scenario {
   }
 }
 
-/** A progress bar on stderr for long runs, only when stderr is a terminal. */
+/**
+ * A progress bar on stderr, only when stderr is a terminal and the run is
+ * long (simulated seconds × clients × policies past {@link progressThresholdS}).
+ * It counts simulated seconds over all policies.
+ */
 function progressBar(
   scenario: Scenario,
-  policies: number,
+  policies: readonly SimPolicy[],
   durationS: number | undefined,
-):
-  | { update: (policy: SimPolicy, doneS: number, totalS: number) => void; stop: () => void }
-  | undefined {
-  const totalS =
-    (durationS ?? scenario.load.phases.reduce((sum, p) => sum + p.durationS, 0)) *
-    policies *
-    scenario.client.count;
-  if (!process.stderr.isTTY || totalS < progressThresholdS) return undefined;
+): { update: (policy: SimPolicy, doneS: number) => void; stop: () => void } | undefined {
+  const runS = durationS ?? scenarioDurationS(scenario);
+  const totalS = runS * policies.length;
+  if (!process.stderr.isTTY || totalS * scenario.client.count < progressThresholdS)
+    return undefined;
   const bar = new SingleBar({
     stream: process.stderr,
     format: 'simulating {policy} [{bar}] {percentage}% | {value}/{total} simulated s',
     hideCursor: true,
     clearOnComplete: true,
   });
-  const perPolicyS = totalS / policies;
-  const order: SimPolicy[] = [];
-  bar.start(Math.round(totalS / scenario.client.count), 0, { policy: '' });
+  bar.start(Math.round(totalS), 0, { policy: policies[0] });
   return {
-    update: (policy, doneS) => {
-      if (!order.includes(policy)) order.push(policy);
-      const before = (order.length - 1) * (perPolicyS / scenario.client.count);
-      bar.update(Math.round(before + doneS), { policy });
-    },
+    update: (policy, doneS) =>
+      bar.update(Math.round(policies.indexOf(policy) * runS + doneS), { policy }),
     stop: () => bar.stop(),
   };
 }
