@@ -1,5 +1,5 @@
 import { frameHeaderBytes } from './link.js';
-import { offeredTpsAt, type Scenario, stepValueAt } from './scenario.js';
+import { effectiveWarmupS, offeredTpsAt, type Scenario, stepValueAt } from './scenario.js';
 
 /** The analytic limits on one client's throughput at one moment, req/s (`Infinity` when a limit does not apply). */
 export interface CapacityLimits {
@@ -84,7 +84,7 @@ export function capacityLimitsAt(s: Scenario, tS: number, connections: number): 
  * min(offered, streamLimit, windowLimit, bandwidthLimit) per client, then
  * the server's limit shared max-min fairly among the `clients` (identical
  * clients each get min(demand, server ÷ clients)), evaluated every 10 ms
- * and averaged over [warmupS, durationS]: the same span goodput is measured
+ * and averaged over [warm-up, durationS]: the same span goodput is measured
  * over. `connections` is the policy's connection cap.
  */
 export function steadyCapacity(
@@ -92,7 +92,7 @@ export function steadyCapacity(
   connections: number,
   durationS: number,
 ): SteadyCapacity {
-  const fromS = Math.min(s.warmupS, durationS);
+  const fromS = effectiveWarmupS(s, durationS);
   const stepS = 0.01;
   const steps = Math.max(1, Math.round((durationS - fromS) / stepS));
   const dtS = (durationS - fromS) / steps;

@@ -8,7 +8,7 @@ import { RunRecorder } from '../stats/runRecorder.js';
 import { ArrivalProcess } from './arrivalProcess.js';
 import { steadyCapacity } from './capacityModel.js';
 import { HeapScheduler } from './heapScheduler.js';
-import { type Scenario, scenarioDurationS } from './scenario.js';
+import { effectiveWarmupS, type Scenario, scenarioDurationS } from './scenario.js';
 import { SeededRandom } from './seededRandom.js';
 import { policyClientOptions, policyConnectionCap, type SimPolicy } from './simPolicy.js';
 import { SimServer } from './simServer.js';
@@ -55,7 +55,8 @@ interface SimClient {
  * arrivals) until every request has settled, which takes at most one
  * timeout, so `submitted = succeeded + rejected + timedOut + failed`.
  * Requests settling after the end count in the totals but not in the
- * timeline or goodput, which cover [0, duration) and [warmupS, duration).
+ * timeline or goodput, which cover [0, duration) and [warm-up, duration)
+ * (the warm-up is `warmupS`, at most half the run).
  */
 export function runPolicy(
   scenario: Scenario,
@@ -155,7 +156,7 @@ function simulate(scenario: Scenario, policy: SimPolicy, options: PolicyRunOptio
 
   const cap = policyConnectionCap(scenario, policy);
   const capacity = steadyCapacity(scenario, cap, durationS);
-  const summary = { endMs, warmupS: Math.min(scenario.warmupS, durationS) };
+  const summary = { endMs, warmupS: effectiveWarmupS(scenario, durationS) };
   const result = total.finish({
     ...summary,
     policy,

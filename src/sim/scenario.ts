@@ -88,6 +88,15 @@ export function scenarioDurationS(s: Scenario): number {
   return s.load.phases.reduce((sum, p) => sum + p.durationS, 0);
 }
 
+/**
+ * The warm-up actually left out of goodput and capacity, s: the scenario's
+ * `warmupS`, but never more than half the run, so a short `--duration` run
+ * still measures something.
+ */
+export function effectiveWarmupS(s: Scenario, durationS: number): number {
+  return Math.min(s.warmupS, durationS / 2);
+}
+
 /** Offered rate per client at `tS` seconds, req/s (0 after the last phase). */
 export function offeredTpsAt(s: Scenario, tS: number): number {
   let startS = 0;

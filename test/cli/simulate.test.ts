@@ -78,6 +78,9 @@ describe('h2flow simulate', () => {
       }
       expect(r.durationS).toBe(3);
       expect(r.timeline).toHaveLength(3);
+      // A run shorter than twice the warm-up measures its second half.
+      expect(r.capacityTps).toBeGreaterThan(0);
+      expect(r.goodputTps).toBeGreaterThan(0);
       expect(Object.keys(r.timeline[0])).toEqual(
         expect.arrayContaining([
           'offeredTps',
