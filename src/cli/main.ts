@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isInvalidOptionError } from '../errors/InvalidOptionError.js';
+import { buildDemoCommand } from './demoCommand.js';
+import { buildLoadCommand } from './loadCommand.js';
 import { buildServeCommand } from './serveCommand.js';
 import { buildSimulateCommand } from './simulateCommand.js';
 import { UsageError } from './usageError.js';
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   // Subcommands register here (one line each).
   program.addCommand(buildSimulateCommand());
   program.addCommand(buildServeCommand());
+  program.addCommand(buildLoadCommand());
+  program.addCommand(buildDemoCommand());
   return program;
 }
 

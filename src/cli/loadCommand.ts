@@ -1,0 +1,327 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { type LoadOptions, type LoadPolicy, loadPolicies } from '../load/loadOptions.js';
+import type { LoadProgress } from '../load/loadProgress.js';
+import { loadReport } from '../load/loadReport.js';
+import { type LoadRun, runLoad } from '../load/runLoad.js';
+import { renderHtmlReport } from '../report/htmlReport.js';
+import { stringifyRunReport } from '../report/jsonReport.js';
+import { formatResultsTable } from '../report/textReport.js';
+import {
+  parseBytes,
+  parseChoice,
+  parseDurationMs,
+  parseInteger,
+  parseNumber,
+} from './parseArgs.js';
+import { UsageError } from './usageError.js';
+
+/** The raw flag values commander hands the `load` action. */
+export interface LoadFlags {
+  readonly rate: string;
+  readonly duration: string;
+  readonly requests?: string;
+  readonly timeout: string;
+  readonly policy: string;
+  readonly connections?: string;
+  readonly maxConnections?: string;
+  readonly method?: string;
+  readonly header?: readonly string[];
+  readonly body?: string;
+  readonly bodyBytes?: string;
+  readonly warmup?: string;
+  readonly json?: boolean;
+  readonly report?: string;
+  readonly ca?: string;
+  readonly insecure?: boolean;
+}
+
+/** What the flags ask for. */
+export interface LoadPlan {
+  /** Options of the run. */
+  readonly options: Partial<LoadOptions> & Pick<LoadOptions, 'url' | 'rateTps'>;
+  /** Print the report as JSON instead of the table. */
+  readonly json: boolean;
+  /** Write the HTML report here. */
+  readonly reportPath: string | undefined;
+  /** TLS verification is off (`--insecure`): warn. */
+  readonly insecure: boolean;
+}
+
+/**
+ * Turns `load` flags into run options. Every bad value throws a
+ * {@link UsageError} naming the flag and the value (one line, exit 2).
+ */
+export function parseLoadFlags(url: string, flags: LoadFlags): LoadPlan {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new UsageError(`<url>: expected an http:// or https:// URL, got ${JSON.stringify(url)}`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new UsageError(`<url>: expected an http:// or https:// URL, got ${JSON.stringify(url)}`);
+  }
+  const tls = target.protocol === 'https:';
+  if (!tls && flags.ca !== undefined)
+    throw new UsageError('--ca: only meaningful for https:// targets');
+  if (!tls && flags.insecure)
+    throw new UsageError('--insecure: only meaningful for https:// targets');
+  const policy: LoadPolicy = parseChoice('--policy', flags.policy, loadPolicies);
+  if (policy === 'adaptive' && flags.connections !== undefined) {
+    throw new UsageError(
+      '--connections: only meaningful with --policy naive (adaptive decides; cap it with --max-connections)',
+    );
+  }
+  if (policy === 'naive' && flags.maxConnections !== undefined) {
+    throw new UsageError(
+      '--max-connections: only meaningful with --policy adaptive (naive uses --connections)',
+    );
+  }
+  if (flags.body !== undefined && flags.bodyBytes !== undefined) {
+    throw new UsageError('--body-bytes: give either --body <file> or --body-bytes N, not both');
+  }
+  const rateTps = parseNumber('--rate', flags.rate, 0, 1e7);
+  if (rateTps === 0)
+    throw new UsageError(`--rate: expected a number > 0, got ${JSON.stringify(flags.rate)}`);
+  const durationMs = positiveDuration('--duration', flags.duration);
+  const warmupMs =
+    flags.warmup === undefined ? undefined : parseDurationMs('--warmup', flags.warmup);
+  if (warmupMs !== undefined && warmupMs > durationMs) {
+    throw new UsageError(
+      `--warmup: expected at most --duration (${flags.duration}), got ${JSON.stringify(flags.warmup)}`,
+    );
+  }
+  const options: Partial<LoadOptions> & Pick<LoadOptions, 'url' | 'rateTps'> = {
+    url: target.href,
+    rateTps,
+    durationMs,
+    timeoutMs: positiveDuration('--timeout', flags.timeout),
+    policy,
+    ...(flags.requests === undefined
+      ? {}
+      : { maxRequests: parseInteger('--requests', flags.requests, 1) }),
+    ...(flags.connections === undefined
+      ? {}
+      : { connections: parseInteger('--connections', flags.connections, 1, 1024) }),
+    ...(flags.maxConnections === undefined
+      ? {}
+      : { maxConnections: parseInteger('--max-connections', flags.maxConnections, 1, 1024) }),
+    ...(flags.method === undefined ? {} : { method: parseMethod(flags.method) }),
+    headers: parseHeaders(flags.header ?? []),
+    ...bodyOf(flags),
+    ...(warmupMs === undefined ? {} : { warmupMs }),
+    ...(flags.ca === undefined ? {} : { ca: readFlagFile('--ca', flags.ca) }),
+    rejectUnauthorized: flags.insecure !== true,
+  };
+  return {
+    options,
+    json: flags.json === true,
+    reportPath: flags.report,
+    insecure: flags.insecure === true,
+  };
+}
+
+function positiveDuration(flag: string, text: string): number {
+  const ms = parseDurationMs(flag, text);
+  if (ms <= 0)
+    throw new UsageError(`${flag}: expected a duration above 0, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+function parseMethod(text: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(text)) {
+    throw new UsageError(
+      `--method: expected an HTTP method such as GET or POST, got ${JSON.stringify(text)}`,
+    );
+  }
+  return text.toUpperCase();
+}
+
+/** `--header name:value`, repeatable; a repeated name sends the header once per value. */
+function parseHeaders(values: readonly string[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const text of values) {
+    const colon = text.indexOf(':');
+    const name = colon > 0 ? text.slice(0, colon).trim().toLowerCase() : '';
+    if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(name)) {
+      throw new UsageError(`--header: expected name:value, got ${JSON.stringify(text)}`);
+    }
+    const value = text.slice(colon + 1).trim();
+    const previous = headers[name];
+    headers[name] = previous === undefined ? value : [...[previous].flat(), value];
+  }
+  return headers;
+}
+
+function bodyOf(flags: LoadFlags): { body?: Uint8Array } {
+  if (flags.body !== undefined) return { body: readFlagFile('--body', flags.body) };
+  if (flags.bodyBytes !== undefined) {
+    // Printable filler, so a server that logs bodies shows something readable.
+    return { body: Buffer.alloc(parseBytes('--body-bytes', flags.bodyBytes), 'x') };
+  }
+  return {};
+}
+
+function readFlagFile(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(`${flag}: cannot read ${JSON.stringify(path)} (${code})`);
+  }
+}
+
+/** One progress line: elapsed, offered, outcomes, rate decision, connections, queue-wait p99. */
+export function formatProgressLine(p: LoadProgress): string {
+  const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+  const elapsed = `${(p.elapsedMs / 1000).toFixed(1)}/${(p.durationMs / 1000).toFixed(0)}s`;
+  const rate = p.rateTps > 0 ? `${n(p.rateTps)}/s` : '–';
+  const phase = p.phase === 'draining' ? ' (draining)' : '';
+  return (
+    `${elapsed}${phase} | offered ${n(p.offered)} | ok ${n(p.succeeded)} | rejected ${n(p.rejected)} ` +
+    `| timed out ${n(p.timedOut)} | rate ${rate} | conns ${p.connections} | queue p99 ${n(p.queueWaitP99Ms)} ms`
+  );
+}
+
+/**
+ * A live progress line on stderr (cli-progress), or nothing when stderr is
+ * not a terminal, so logs and pipes get only the final summary.
+ */
+export function startProgressLine(prefix = ''): {
+  update: (p: LoadProgress) => void;
+  stop: () => void;
+} {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: `${prefix}[{bar}] {line}`,
+    barsize: 20,
+    hideCursor: true,
+    clearOnComplete: false,
+    fps: 5,
+  });
+  let started = false;
+  return {
+    update: (p) => {
+      const total = Math.max(1, Math.round(p.durationMs / 100));
+      const value = Math.min(total, Math.round(p.elapsedMs / 100));
+      if (!started) {
+        bar.start(total, value, { line: formatProgressLine(p) });
+        started = true;
+      } else bar.update(value, { line: formatProgressLine(p) });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** The generator's own health: if it fell behind its schedule, the offered rate was not what was asked. */
+export function formatGeneratorLine(run: LoadRun): string {
+  const g = run.generator;
+  const ms = (x: number): string => Math.round(x).toLocaleString('en-US');
+  const line =
+    `generator: ${g.sent.toLocaleString('en-US')} requests sent, p99 ${ms(g.sendLagP99Ms)} ms ` +
+    `(worst ${ms(g.sendLagMaxMs)} ms) behind schedule; response time p99 from the intended ` +
+    `send ${ms(g.responseTimeP99Ms)} ms`;
+  // 100 ms late at p99 means arrivals were bunched enough to be a different load than asked.
+  return g.sendLagP99Ms > 100
+    ? `${line}\nwarning: the generator fell behind its schedule; the host is too busy for this rate`
+    : line;
+}
+
+const examples = `
+Open loop: request i is sent at start + i/rate whether or not earlier ones
+finished (like wrk2 and k6's arrival-rate executors), and queue wait and
+response time are measured from that intended time, so a slow server or a
+stalled generator cannot hide behind fewer requests (coordinated omission).
+
+When the target is an h2flow server (h2flow serve), its own counters from
+GET /__h2flow/stats, before and after, are the witness for what reached the
+wire: "RST_STREAM at server" counts the cancellations the server received.
+
+Examples:
+  # the seed's client: 3,000 TPS into one connection, 5 s budget
+  $ h2flow load http://127.0.0.1:8080/ --rate 3000 --duration 30s --policy naive
+
+  # h2flow's controller, allowed up to 4 connections
+  $ h2flow load http://127.0.0.1:8080/ --rate 3000 --policy adaptive --max-connections 4
+
+  # POST a 75-byte body with headers, JSON result for scripts
+  $ h2flow load http://127.0.0.1:8080/charging --rate 2500 --body-bytes 75 \\
+      --header content-type:application/json --header x-trace:load --json > run.json
+
+  # TLS with the CA that 'h2flow serve --tls --ca-out ca.pem' wrote, and an HTML report
+  $ h2flow load https://127.0.0.1:8443/ --rate 1000 --ca ca.pem --report load.html
+
+Durations take units (500ms, 5s, 2m). The live progress line goes to stderr
+when it is a terminal; the summary (or --json) goes to stdout. Ctrl-C stops
+offering early and still reports.`;
+
+/** `h2flow load <url>`: the open-loop load generator (docs/load.md). */
+export function buildLoadCommand(): Command {
+  return new Command('load')
+    .description(
+      'Offer an open-loop load to an HTTP/2 server (naive or adaptive client) and report\n' +
+        'goodput, timeouts, rejections, wire cancellations and queue wait.',
+    )
+    .argument('<url>', 'target, http:// (h2c) or https:// (TLS); its path is requested')
+    .requiredOption('--rate <tps>', 'offered requests per second')
+    .option('--duration <duration>', 'how long to offer load', '30s')
+    .option('--requests <n>', 'stop after this many requests, if sooner')
+    .option('--timeout <duration>', 'budget of each request, submit to response end', '5s')
+    .option('--policy <policy>', `client policy: ${loadPolicies.join('|')}`, 'adaptive')
+    .option('--connections <n>', 'naive: connections to use (default 1)')
+    .option('--max-connections <n>', 'adaptive: most connections it may open (default 8)')
+    .option('--method <method>', 'HTTP method (default GET, or POST with a body)')
+    .option('--header <name:value>', 'request header, repeatable', collect)
+    .option('--body <file>', 'request body from a file')
+    .option('--body-bytes <n>', 'request body of n bytes (75, 1KiB)')
+    .option('--warmup <duration>', 'leading time left out of goodput (default min(5s, duration/5))')
+    .option('--json', 'print one JSON document (the simulate report shape) instead of the table')
+    .option('--report <file.html>', 'also write an HTML report with charts')
+    .option('--ca <file>', 'https: extra CA certificate (PEM) to trust')
+    .option('--insecure', 'https: do not verify the certificate (prints a warning)')
+    .addHelpText('after', examples)
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`h2flow: ${text.replace(/^error: /, '').replace(/\n(?!$)/g, ' ')}`),
+    })
+    .action(async (url: string, flags: LoadFlags) => {
+      const plan = parseLoadFlags(url, flags);
+      if (plan.insecure) {
+        process.stderr.write('h2flow: warning: --insecure: TLS certificate verification is off\n');
+      }
+      const abort = new AbortController();
+      const onSigint = (): void => {
+        process.stderr.write('\nh2flow: stopping: no new requests; waiting for open ones\n');
+        abort.abort();
+      };
+      process.once('SIGINT', onSigint);
+      const progress = startProgressLine();
+      let run: LoadRun;
+      try {
+        run = await runLoad(plan.options, { onProgress: progress.update, signal: abort.signal });
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+      }
+      const report = loadReport(run);
+      if (plan.reportPath !== undefined) {
+        writeFileSync(plan.reportPath, await renderHtmlReport(report));
+        process.stderr.write(`h2flow: report written to ${plan.reportPath}\n`);
+      }
+      if (plan.json) {
+        process.stdout.write(`${stringifyRunReport(report)}\n`);
+        return;
+      }
+      process.stdout.write(`${formatResultsTable(report)}\n\n${formatGeneratorLine(run)}\n`);
+    });
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
