@@ -21,8 +21,6 @@ export interface ControllerState {
   readonly connectionsBeforeAdd: number;
   /** Smoothed completed throughput (EWMA over windows), req/s. */
   readonly throughputTps: number;
-  /** Whether the previous step raised the rate (so a latency rise now follows a load rise). */
-  readonly raisedRate: boolean;
   /** Consecutive windows with low slot utilization. */
   readonly idleWindows: number;
   /**
@@ -49,7 +47,6 @@ export function initialControllerState(options: ControllerOptions): ControllerSt
     throughputBeforeAddTps: 0,
     connectionsBeforeAdd: options.initialConnections,
     throughputTps: 0,
-    raisedRate: false,
     idleWindows: 0,
     decreaseHoldUntilMs: -Infinity,
     queueLength: 0,

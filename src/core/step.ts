@@ -99,6 +99,7 @@ export function step(
       ? completedTps
       : state.throughputTps + (completedTps - state.throughputTps) * throughputSmoothing;
 
+  let restartThroughput = false;
   let connections = state.connections;
   let windowsSinceChange = state.windowsSinceConnectionChange + 1;
   let throughputBeforeAddTps = state.throughputBeforeAddTps;
@@ -129,14 +130,12 @@ export function step(
     }
     throughputBeforeAddTps = 0;
   }
-  // A latency rise right after a rate rise, with throughput flat, is the server saturating.
-  if (
-    latencyRising &&
-    state.raisedRate &&
-    !judging &&
-    completedTps <= state.throughputTps * (1 + o.minConnectionGainFraction) &&
-    pathState !== 'server-bound'
-  ) {
+  // Service latency rising *as load rises* is the server saturating (issue 2 §2). A rise with
+  // falling or flat throughput is a latency spike, and one that comes with flow-control stalls is
+  // streams sharing a window: neither is the server, and an added connection helps both.
+  const loadRising = completedTps > state.throughputTps * (1 + o.minConnectionGainFraction);
+  const serverSaturating = latencyRising && loadRising && !windowStalled;
+  if (serverSaturating && !judging && pathState !== 'server-bound') {
     pathState = 'server-bound';
     serverBoundUntilMs = endMs + o.serverBoundHoldMs;
   }
@@ -192,8 +191,8 @@ export function step(
     connectionReason === undefined &&
     pathFull &&
     congestion === undefined &&
-    // Full slots with a rising service latency point at the server, not the slots (issue 2 §2).
-    !latencyRising &&
+    // Full slots with latency rising as load rises point at the server, not the slots (issue 2 §2).
+    !serverSaturating &&
     !judging &&
     probingAllowed &&
     connections < o.maxConnections &&
@@ -207,7 +206,10 @@ export function step(
       slotsPerConnection > 0 ? Math.ceil(neededStreams / slotsPerConnection) : connections + 1;
     const before = connections;
     connections = clamp(Math.max(before + 1, Math.min(needed, before * 2)), 1, o.maxConnections);
-    throughputBeforeAddTps = Math.max(throughputTps, completedTps, 1e-9);
+    // Judge against what the path carried just before the add, not a smoothed history that may
+    // still remember a capacity the path has lost (a SETTINGS shrink, a latency spike).
+    throughputBeforeAddTps = Math.max(completedTps > 0 ? completedTps : throughputTps, 1e-9);
+    restartThroughput = true;
     connectionsBeforeAdd = before;
     windowsSinceChange = 0;
     phase = 'slow-start';
@@ -243,8 +245,7 @@ export function step(
       windowsSinceConnectionChange: windowsSinceChange,
       throughputBeforeAddTps,
       connectionsBeforeAdd,
-      throughputTps,
-      raisedRate: rateTps > state.rateTps,
+      throughputTps: restartThroughput ? completedTps : throughputTps,
       idleWindows,
       decreaseHoldUntilMs,
       queueLength,

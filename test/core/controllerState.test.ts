@@ -16,7 +16,6 @@ describe('initial controller state', () => {
       throughputBeforeAddTps: 0,
       connectionsBeforeAdd: 2,
       throughputTps: 0,
-      raisedRate: false,
       idleWindows: 0,
       decreaseHoldUntilMs: Number.NEGATIVE_INFINITY,
       queueLength: 0,

@@ -102,10 +102,28 @@ describe('step: adding connections', () => {
     expect(step(due, slotBound(), defaults).decision.connections).toBe(2);
   });
 
-  it('does not add while service latency is rising', () => {
-    // p50 100 ms against a 50 ms baseline: more than 1.5×, so the server is slowing down.
+  it('does not add while service latency rises with the load', () => {
+    // 1900 req/s completed against a smoothed 1000, p50 100 ms against a 50 ms baseline:
+    // the server slows down as it is given more, so another connection would not help.
     const r = step(avoidanceState(), slotBound({ serviceP50Ms: 100 }), defaults);
     expect(r.decision.connections).toBe(1);
     expect(r.decision.reason).not.toBe('add-connection');
+  });
+
+  it('adds during a latency spike: latency up while throughput falls', () => {
+    // Service p50 ×5 (250 ms) and throughput down from a smoothed 3000 to 1900 req/s: one
+    // connection's slots now carry less, and a second one carries more (the experiment judges it).
+    const r = step(
+      avoidanceState({ throughputTps: 3000 }),
+      slotBound({ serviceP50Ms: 250 }),
+      defaults,
+    );
+    expect(r.decision.reason).toBe('add-connection');
+    expect(r.decision.connections).toBeGreaterThan(1);
+  });
+
+  it('adds when flow-control stalls explain a latency rise (window-bound)', () => {
+    const r = step(avoidanceState(), slotBound({ serviceP50Ms: 100, windowStalls: 20 }), defaults);
+    expect(r.decision.reason).toBe('add-connection');
   });
 });

@@ -94,10 +94,13 @@ describe('step: server-bound', () => {
     expect(after.decision.connections).toBe(2);
   });
 
-  it('marks server-bound when latency rises after a rate rise with flat throughput', () => {
-    // The previous step raised the rate; p50 80 ms is over 1.5 × the 50 ms baseline.
-    const state = avoidanceState({ raisedRate: true });
-    const r = step(state, makeWindow({ endMs: 5000, serviceP50Ms: 80 }), defaults);
+  it('marks server-bound when latency rises as load rises', () => {
+    // 1300 req/s completed against a smoothed 1000 req/s, and p50 80 ms over 1.5 × the 50 ms baseline.
+    const r = step(
+      avoidanceState(),
+      makeWindow({ endMs: 5000, serviceP50Ms: 80, offered: 130, completed: 130 }),
+      defaults,
+    );
     expect(r.decision.pathState).toBe('server-bound');
     expect(r.state.serverBoundUntilMs).toBe(5000 + defaults.serverBoundHoldMs);
     // … and so stops adding connections although slots then look full.
@@ -105,25 +108,29 @@ describe('step: server-bound', () => {
     expect(next.decision.connections).toBe(1);
   });
 
-  it('does not blame the server for a latency rise without a rate rise', () => {
+  it('does not blame the server for a latency spike (latency up, throughput flat or falling)', () => {
+    for (const completed of [100, 40]) {
+      const r = step(avoidanceState(), makeWindow({ serviceP50Ms: 250, completed }), defaults);
+      expect(r.decision.pathState).not.toBe('server-bound');
+      expect(r.state.serverBoundUntilMs).toBe(-Infinity);
+    }
+  });
+
+  it('does not blame the server when flow-control stalls explain the rise', () => {
     const r = step(
-      avoidanceState({ raisedRate: false }),
-      makeWindow({ serviceP50Ms: 80 }),
+      avoidanceState(),
+      makeWindow({ serviceP50Ms: 80, offered: 130, completed: 130, windowStalls: 12 }),
       defaults,
     );
     expect(r.decision.pathState).not.toBe('server-bound');
   });
 
-  it('does not blame the server when throughput rose with the latency', () => {
-    // 1300 req/s completed against a smoothed 1000 req/s: the extra load was carried.
-    const state = avoidanceState({ raisedRate: true });
-    const r = step(state, makeWindow({ serviceP50Ms: 80, offered: 130, completed: 130 }), defaults);
-    expect(r.decision.pathState).not.toBe('server-bound');
-  });
-
   it('does not blame the server for latency within latencyToleranceFraction of the baseline', () => {
-    const state = avoidanceState({ raisedRate: true });
-    const r = step(state, makeWindow({ serviceP50Ms: 74 }), defaults);
+    const r = step(
+      avoidanceState(),
+      makeWindow({ serviceP50Ms: 74, offered: 130, completed: 130 }),
+      defaults,
+    );
     expect(r.decision.pathState).not.toBe('server-bound');
   });
 });
