@@ -1,10 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import type { AdaptiveClient } from '../client/AdaptiveClient.js';
 import { type LoadOptions, type LoadPolicy, loadPolicies } from '../load/loadOptions.js';
 import type { LoadProgress } from '../load/loadProgress.js';
 import { loadReport } from '../load/loadReport.js';
 import { type LoadRun, runLoad } from '../load/runLoad.js';
+import { startMetricsServer } from '../metrics/metricsServer.js';
 import { renderHtmlReport } from '../report/htmlReport.js';
 import { stringifyRunReport } from '../report/jsonReport.js';
 import { formatResultsTable } from '../report/textReport.js';
@@ -35,6 +37,8 @@ export interface LoadFlags {
   readonly report?: string;
   readonly ca?: string;
   readonly insecure?: boolean;
+  readonly metricsPort?: string;
+  readonly metricsHost?: string;
 }
 
 /** What the flags ask for. */
@@ -47,6 +51,8 @@ export interface LoadPlan {
   readonly reportPath: string | undefined;
   /** TLS verification is off (`--insecure`): warn. */
   readonly insecure: boolean;
+  /** Serve the client's Prometheus metrics here while the load runs (`--metrics-port`, `--metrics-host`). */
+  readonly metrics: { readonly port: number; readonly host: string | undefined } | undefined;
 }
 
 /**
@@ -120,6 +126,20 @@ export function parseLoadFlags(url: string, flags: LoadFlags): LoadPlan {
     json: flags.json === true,
     reportPath: flags.report,
     insecure: flags.insecure === true,
+    metrics: metricsOf(flags),
+  };
+}
+
+/** `--metrics-port N` (loopback unless `--metrics-host` names another address). */
+function metricsOf(flags: LoadFlags): LoadPlan['metrics'] {
+  if (flags.metricsPort === undefined) {
+    if (flags.metricsHost !== undefined)
+      throw new UsageError('--metrics-host: only meaningful with --metrics-port');
+    return undefined;
+  }
+  return {
+    port: parseInteger('--metrics-port', flags.metricsPort, 0, 65_535),
+    host: flags.metricsHost,
   };
 }
 
@@ -253,6 +273,10 @@ Examples:
   $ h2flow load http://127.0.0.1:8080/charging --rate 2500 --body-bytes 75 \\
       --header content-type:application/json --header x-trace:load --json > run.json
 
+  # scrape h2flow's Prometheus metrics while it runs (docs/metrics.md)
+  $ h2flow load http://127.0.0.1:8080/ --rate 2000 --duration 5m --metrics-port 9464 &
+  $ curl -s http://127.0.0.1:9464/metrics | grep h2flow_rate_decision
+
   # TLS with the CA that 'h2flow serve --tls --ca-out ca.pem' wrote, and an HTML report
   $ h2flow load https://127.0.0.1:8443/ --rate 1000 --ca ca.pem --report load.html
 
@@ -284,6 +308,14 @@ export function buildLoadCommand(): Command {
     .option('--report <file.html>', 'also write an HTML report with charts')
     .option('--ca <file>', 'https: extra CA certificate (PEM) to trust')
     .option('--insecure', 'https: do not verify the certificate (prints a warning)')
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics on 127.0.0.1:<port>/metrics while running',
+    )
+    .option(
+      '--metrics-host <address>',
+      'with --metrics-port: bind this address instead of 127.0.0.1',
+    )
     .addHelpText('after', examples)
     .exitOverride()
     .configureOutput({
@@ -295,6 +327,11 @@ export function buildLoadCommand(): Command {
       if (plan.insecure) {
         process.stderr.write('h2flow: warning: --insecure: TLS certificate verification is off\n');
       }
+      // Before anything else, so a taken port fails the command before any load is sent.
+      let client: AdaptiveClient | undefined;
+      const metrics =
+        plan.metrics && (await startMetricsServer({ ...plan.metrics, source: () => client }));
+      if (metrics) process.stderr.write(`h2flow: metrics at ${metrics.url}\n`);
       const abort = new AbortController();
       const onSigint = (): void => {
         process.stderr.write('\nh2flow: stopping: no new requests; waiting for open ones\n');
@@ -304,10 +341,17 @@ export function buildLoadCommand(): Command {
       const progress = startProgressLine();
       let run: LoadRun;
       try {
-        run = await runLoad(plan.options, { onProgress: progress.update, signal: abort.signal });
+        run = await runLoad(plan.options, {
+          onProgress: progress.update,
+          signal: abort.signal,
+          onClient: (c) => {
+            client = c;
+          },
+        });
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
+        await metrics?.close();
       }
       const report = loadReport(run);
       if (plan.reportPath !== undefined) {

@@ -38,6 +38,8 @@ export interface LoadHooks {
   readonly onProgress?: ((progress: LoadProgress) => void) | undefined;
   /** Aborting stops the arrivals early; requests already sent still settle and the run reports. */
   readonly signal?: AbortSignal | undefined;
+  /** Called with the run's client as soon as it exists, e.g. to serve its metrics while the load runs. */
+  readonly onClient?: ((client: AdaptiveClient) => void) | undefined;
 }
 
 /** {@link LoadOptions} with every default filled in, as {@link resolveLoadOptions} returns them. */
@@ -81,6 +83,7 @@ export async function runLoad(
     ...(o.ca === undefined ? {} : { ca: o.ca }),
     rejectUnauthorized: o.rejectUnauthorized,
   });
+  hooks.onClient?.(client);
   const startMs = realTimeScheduler.now();
   const schedule: ArrivalSchedule = {
     startMs,
