@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientStats } from '../../../src/client/clientStats.js';
 import { isTransportError } from '../../../src/errors/TransportError.js';
+import type { TestServerStats } from '../../../src/server/serverCounters.js';
 import type { LoadRun, RequestRecord } from './driveLoad.js';
 import type { LedgerServer } from './ledgerServer.js';
 
@@ -24,6 +25,8 @@ export interface FaultCounts {
   readonly failures: Readonly<Record<string, number>>;
   /** Server-side: attempts it saw, processed, completed (when the server can tell). */
   readonly server?: Readonly<Record<string, number>> | undefined;
+  /** Scenario-specific measurements (e.g. how fast the rate fell), ms or req/s as named. */
+  readonly extra?: Readonly<Record<string, number>> | undefined;
 }
 
 /** Options of {@link checkInvariants}. */
@@ -34,6 +37,8 @@ export interface InvariantOptions {
   readonly ledger?: LedgerServer;
   /** Extra server-side counts to record. */
   readonly server?: Readonly<Record<string, number>>;
+  /** Scenario-specific measurements to record. */
+  readonly extra?: Readonly<Record<string, number>>;
 }
 
 /** What {@link checkInvariants} found. */
@@ -132,6 +137,7 @@ export function checkInvariants(
     duplicates,
     failures,
     server: options.server ?? (options.ledger ? ledgerCounts(options.ledger) : undefined),
+    extra: options.extra,
   };
   writeCounts(counts);
   return { violations, counts };
@@ -237,4 +243,61 @@ function writeCounts(counts: FaultCounts): void {
   const dir = countsDir();
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${counts.scenario}.json`), `${JSON.stringify(counts)}\n`);
+}
+
+/**
+ * Checks the embedded test server's own counters (docs/server.md) against the
+ * client's counts, where the server cannot name requests one by one:
+ * - its streams reconcile and none is left open;
+ * - streams it accepted (started − refused) are at most the requests the client
+ *   sent (submitted − rejected): a request processed twice would need two;
+ * - the client's successes are at most the server's completions;
+ * - with `refusalsOnly`, every client retry is explained by a server refusal.
+ */
+export function serverWitnessViolations(
+  server: TestServerStats,
+  counts: FaultCounts,
+  options: { readonly refusalsOnly?: boolean } = {},
+): string[] {
+  const violations: string[] = [];
+  const resets = Object.values(server.rstReceived).reduce((a, b) => a + b, 0);
+  const closed = server.streamsCompleted + resets + server.refused + server.streamsLost;
+  if (closed + server.streamsInFlight !== server.streamsStarted) {
+    violations.push(`server streams do not reconcile: ${JSON.stringify(server)}`);
+  }
+  if (server.streamsInFlight !== 0)
+    violations.push(`server still has ${server.streamsInFlight} streams open`);
+  const accepted = server.streamsStarted - server.refused;
+  if (accepted > counts.submitted - counts.rejected) {
+    violations.push(
+      `server accepted ${accepted} streams for ${counts.submitted - counts.rejected} requests sent`,
+    );
+  }
+  if (counts.succeeded > server.streamsCompleted) {
+    violations.push(
+      `client succeeded ${counts.succeeded} > server completed ${server.streamsCompleted}`,
+    );
+  }
+  if (options.refusalsOnly && counts.retried > server.refused) {
+    violations.push(
+      `client retried ${counts.retried} requests, server refused only ${server.refused}`,
+    );
+  }
+  return violations;
+}
+
+/** The server counters a counts file records. */
+export function serverCounts(server: TestServerStats): Record<string, number> {
+  return {
+    started: server.streamsStarted,
+    completed: server.streamsCompleted,
+    refused: server.refused,
+    lost: server.streamsLost,
+    goawaySent: server.goawaySent,
+    sessions: server.sessionsAccepted,
+    ...Object.fromEntries(Object.entries(server.rstReceived).map(([k, v]) => [`rst ${k}`, v])),
+    ...Object.fromEntries(
+      Object.entries(server.responsesByStatus).map(([k, v]) => [`status ${k}`, v]),
+    ),
+  };
 }

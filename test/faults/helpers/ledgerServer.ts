@@ -42,6 +42,8 @@ export interface ServerAttempt {
   /** Index of its session in arrival order. */
   readonly session: number;
   readonly streamId: number;
+  /** When the server received it (`performance.now()`), ms. */
+  readonly receivedAtMs: number;
   /** Whether the server did (or started) the work. A processed request must never be sent again. */
   processed: boolean;
   fate: AttemptFate;
@@ -251,6 +253,7 @@ class Ledger implements LedgerServer {
       seq: list.length,
       session: state.index,
       streamId: stream.id!,
+      receivedAtMs: performance.now(),
       processed: false,
       fate: 'waiting',
       rstCode: undefined,
