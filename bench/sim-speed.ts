@@ -8,7 +8,9 @@
  *
  * Method: one untimed warm-up run (so the timed code is optimised), then
  * the 60 s seed-52845-cap1 scenario under `adaptive` alone (the rate
- * figure), then all three policies (the wall-time goal). A bare loop that
+ * figure), then all three policies one after the other on one thread, then
+ * all three on worker threads as `h2flow simulate` runs them (the wall-time
+ * goal; both must give the same report). A bare loop that
  * posts and runs the same number of events on the heap scheduler, with no
  * model and no client, times the scheduler alone, so the printout also says
  * how much of the time is the event queue. All figures come from one run.
@@ -19,9 +21,11 @@
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stringifyRunReport } from '../src/report/jsonReport.js';
 import { HeapScheduler } from '../src/sim/heapScheduler.js';
 import { loadScenario } from '../src/sim/loadScenario.js';
 import { runScenario } from '../src/sim/runScenario.js';
+import { runScenarioInWorkers } from '../src/sim/runScenarioInWorkers.js';
 import { SeededRandom } from '../src/sim/seededRandom.js';
 
 /** The issue's long-run goal, simulated requests per wall-clock second. */
@@ -65,7 +69,7 @@ function bareSchedulerEventsPerS(events: number, pending: number): number {
   return (scheduler.executed / ms) * 1000;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const root = repoRoot();
   const scenario = loadScenario(join(root, 'simulations', `${scenarioName}.json`));
 
@@ -79,6 +83,12 @@ function main(): void {
 
   const [all, allMs] = timed(() => runScenario(scenario));
   const allRequests = all.report.results.reduce((sum, r) => sum + r.submitted, 0);
+  const threadsStart = process.hrtime.bigint();
+  const threaded = await runScenarioInWorkers(scenario);
+  const threadsMs = Number(process.hrtime.bigint() - threadsStart) / 1e6;
+  if (stringifyRunReport(threaded.report) !== stringifyRunReport(all.report)) {
+    throw new Error('bench/sim-speed: worker threads gave a different report');
+  }
 
   const bareEventsPerS = bareSchedulerEventsPerS(adaptive.events, 2000);
   const simEventsPerS = (adaptive.events / adaptiveMs) * 1000;
@@ -90,8 +100,9 @@ function main(): void {
       ` (${(requestsPerS / goalRequestsPerS).toFixed(3)} × the 1,000,000/s goal)`,
   );
   console.log(
-    `all three policies: ${k(allRequests)} requests in ${k(allMs)} ms` +
-      ` (${(allMs / goalAllPoliciesMs).toFixed(2)} × the 10 s budget)`,
+    `all three policies: ${k(allRequests)} requests in ${k(allMs)} ms on one thread` +
+      ` (${(allMs / goalAllPoliciesMs).toFixed(2)} × the 10 s budget), ${k(threadsMs)} ms on worker` +
+      ` threads as h2flow simulate runs them (${(threadsMs / goalAllPoliciesMs).toFixed(2)} ×, same report)`,
   );
   console.log(
     `events: ${eventsPerRequest.toFixed(2)} per request, ${k(simEventsPerS)}/s in the simulation vs` +
@@ -109,6 +120,7 @@ function main(): void {
     adaptiveWallMs: Math.round(adaptiveMs),
     requests,
     allPoliciesWallMs: Math.round(allMs),
+    allPoliciesThreadsWallMs: Math.round(threadsMs),
     goalAllPoliciesMs,
     allPoliciesRequests: allRequests,
     eventsPerRequest: Math.round(eventsPerRequest * 100) / 100,
@@ -120,4 +132,4 @@ function main(): void {
   appendFileSync(join(resultsDir, 'latest.jsonl'), `${JSON.stringify(line)}\n`);
 }
 
-main();
+await main();

@@ -5,7 +5,8 @@ import { renderHtmlReport } from '../report/htmlReport.js';
 import { stringifyRunReport } from '../report/jsonReport.js';
 import { formatResultsTable } from '../report/textReport.js';
 import { loadScenario } from '../sim/loadScenario.js';
-import { runScenario } from '../sim/runScenario.js';
+import type { SimulationOutcome } from '../sim/runScenario.js';
+import { runScenarioInWorkers } from '../sim/runScenarioInWorkers.js';
 import { type Scenario, scenarioDurationS } from '../sim/scenario.js';
 import { isScenarioError } from '../sim/scenarioError.js';
 import { type SimPolicy, simPolicies } from '../sim/simPolicy.js';
@@ -83,9 +84,10 @@ export function buildSimulateCommand(): Command {
         const scenario = readScenario(file);
         const durationS = durationMs === undefined ? undefined : durationMs / 1000;
         const progress = progressBar(scenario, policies, durationS);
-        let outcome: ReturnType<typeof runScenario>;
+        let outcome: SimulationOutcome;
         try {
-          outcome = runScenario(scenario, {
+          // Policies are independent simulations: each runs on its own thread.
+          outcome = await runScenarioInWorkers(scenario, {
             policies,
             seed,
             durationS,
@@ -148,10 +150,16 @@ function progressBar(
     hideCursor: true,
     clearOnComplete: true,
   });
-  bar.start(Math.round(totalS), 0, { policy: policies[0] });
+  // Policies may run at once (one thread each): the bar shows their simulated seconds summed.
+  const doneByPolicy = new Map<SimPolicy, number>();
+  bar.start(Math.round(totalS), 0, { policy: policies.join(', ') });
   return {
-    update: (policy, doneS) =>
-      bar.update(Math.round(policies.indexOf(policy) * runS + doneS), { policy }),
+    update: (policy, doneS) => {
+      doneByPolicy.set(policy, doneS);
+      let sum = 0;
+      for (const s of doneByPolicy.values()) sum += s;
+      bar.update(Math.round(sum));
+    },
     stop: () => bar.stop(),
   };
 }

@@ -1,7 +1,7 @@
 import type { PolicyResult, RunReport, ServerStats } from '../core/runResult.js';
 import type { RequestSample } from '../core/sample.js';
 import { jainIndex } from './jainIndex.js';
-import { runPolicy } from './policyRun.js';
+import { type PolicyRun, runPolicy } from './policyRun.js';
 import { type Scenario, scenarioDurationS, withDuration } from './scenario.js';
 import { type SimPolicy, simPolicies } from './simPolicy.js';
 
@@ -47,11 +47,11 @@ export interface SimulationOutcome {
 }
 
 /**
- * Runs `scenario` under each policy and assembles a `RunReport`: one
- * result per policy (for a fleet, all clients together, optionally followed
- * by one result per client), the server's counters per result, and the
- * seed. Deterministic: the same scenario and seed give the same
- * report, field for field.
+ * Runs `scenario` under each policy, one after the other on this thread,
+ * and assembles a `RunReport`: one result per policy (for a fleet, all
+ * clients together, optionally followed by one result per client), the
+ * server's counters per result, and the seed. Deterministic: the same
+ * scenario and seed give the same report, field for field.
  */
 export function runScenario(
   scenario: Scenario,
@@ -60,21 +60,38 @@ export function runScenario(
   const s = options.durationS === undefined ? scenario : withDuration(scenario, options.durationS);
   const seed = options.seed ?? s.seed;
   const totalS = scenarioDurationS(s);
+  const runs = (options.policies ?? simPolicies).map((policy) => ({
+    policy,
+    run: runPolicy(s, policy, {
+      seed,
+      onProgress: options.onProgress && ((doneS) => options.onProgress!(policy, doneS, totalS)),
+      onSample: options.onSample && ((i, sample) => options.onSample!(policy, i, sample)),
+    }),
+  }));
+  return assembleOutcome(s, seed, runs, options.perClientResults === true);
+}
+
+/**
+ * The outcome of policy runs over `scenario` (already cut to its run
+ * length), in the order given: shared by {@link runScenario} and the
+ * worker-thread runner, so both produce the same report.
+ */
+export function assembleOutcome(
+  scenario: Scenario,
+  seed: number,
+  runs: readonly { readonly policy: SimPolicy; readonly run: PolicyRun }[],
+  perClientResults: boolean,
+): SimulationOutcome {
   const results: PolicyResult[] = [];
   const serverStats: (ServerStats | null)[] = [];
   const fairness: FleetFairness[] = [];
   const clientResults: PolicyResult[][] = [];
   let events = 0;
-  for (const policy of options.policies ?? simPolicies) {
-    const run = runPolicy(s, policy, {
-      seed,
-      onProgress: options.onProgress && ((doneS) => options.onProgress!(policy, doneS, totalS)),
-      onSample: options.onSample && ((i, sample) => options.onSample!(policy, i, sample)),
-    });
+  for (const { policy, run } of runs) {
     events += run.events;
     results.push(run.result);
     serverStats.push(run.serverStats);
-    if (options.perClientResults) {
+    if (perClientResults) {
       for (const r of run.clientResults) {
         results.push(r);
         serverStats.push(null);
@@ -88,9 +105,9 @@ export function runScenario(
   }
   const report: RunReport = {
     kind: 'simulation',
-    title: s.name,
-    description: describeScenario(s, totalS),
-    timeoutMs: s.client.timeoutMs,
+    title: scenario.name,
+    description: describeScenario(scenario, scenarioDurationS(scenario)),
+    timeoutMs: scenario.client.timeoutMs,
     seed,
     results,
     serverStats,
