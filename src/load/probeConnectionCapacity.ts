@@ -18,7 +18,7 @@ export interface CapacityProbeOptions {
 
 /** What one saturated connection carried. */
 export interface CapacityProbe {
-  /** Completed requests per second over the counted interval. */
+  /** Completed requests per second: the median over {@link probeSliceMs} slices of the counted interval. */
   readonly completedTps: number;
   /** Mean service latency (stream opened → response end) over the counted interval, ms. */
   readonly meanServiceMs: number;
@@ -28,6 +28,14 @@ export interface CapacityProbe {
 
 /** Most requests kept outstanding, whatever the peer's stream limit says. */
 const maxOutstanding = 10_000;
+
+/**
+ * The counted interval is cut into slices about this long, ms, and the probe
+ * reports their median rate: a GC pause or a neighbour's burst of CPU in one
+ * slice then does not set the figure, as it would the plain mean, and unlike
+ * the best slice the median does not favour a lucky count.
+ */
+export const probeSliceMs = 250;
 
 /**
  * Measures what one connection to `url` really carries: a closed loop keeps
@@ -87,7 +95,7 @@ function firstReady(client: AdaptiveClient): Promise<number> {
   });
 }
 
-/** Keeps `2 × slots` requests outstanding and counts what completes in the window. */
+/** Keeps `2 × slots` requests outstanding and counts what completes in each slice of the window. */
 function saturate(
   client: AdaptiveClient,
   path: string,
@@ -100,13 +108,16 @@ function saturate(
   const fromMs = startMs + warmupMs;
   const toMs = fromMs + durationMs;
   const service = new LatencyHistogram();
-  let completed = 0;
+  const slices = new Array<number>(Math.max(1, Math.floor(durationMs / probeSliceMs))).fill(0);
+  const sliceMs = durationMs / slices.length;
   return new Promise((resolve) => {
     let stopped = false;
     const subscription = client.samples$.subscribe((s) => {
       if (s.outcome !== 'succeeded' || s.endAtMs === undefined) return;
-      if (s.endAtMs < fromMs || s.endAtMs >= toMs || s.dispatchedAtMs === undefined) return;
-      completed++;
+      if (s.endAtMs < fromMs || s.dispatchedAtMs === undefined) return;
+      const slice = Math.floor((s.endAtMs - fromMs) / sliceMs);
+      if (slice >= slices.length) return;
+      slices[slice]!++;
       service.record(s.endAtMs - s.dispatchedAtMs);
     });
     const next = (): void => {
@@ -115,7 +126,7 @@ function saturate(
         stopped = true;
         subscription.unsubscribe();
         resolve({
-          completedTps: (completed * 1000) / durationMs,
+          completedTps: (median(slices) * 1000) / sliceMs,
           meanServiceMs: service.meanMs,
           maxConcurrentStreams: slots,
         });
@@ -126,4 +137,10 @@ function saturate(
     };
     for (let i = 0; i < outstanding; i++) next();
   });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -228,6 +228,27 @@ describe('h2flow load in-process against the embedded server', () => {
     expect(stdout).toMatch(/^generator: 50 requests sent, p99 \d+ ms/m);
   });
 
+  it('--insecure loads an https:// target without verification and warns that it is off', async () => {
+    const server = await startServer({ tls: true, latencyMs: 5 });
+    const { code, stdout, stderr } = await run([
+      'load',
+      server.url,
+      '--rate',
+      '100',
+      '--duration',
+      '300ms',
+      '--policy',
+      'naive',
+      '--insecure',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('h2flow: warning: --insecure: TLS certificate verification is off\n');
+    const report = JSON.parse(stdout) as RunReport;
+    expect(report.results[0]!.succeeded).toBe(30);
+    expect(report.serverStats![0]!.streamsCompleted).toBe(30);
+  });
+
   it('--help teaches with examples', async () => {
     const { code, stdout } = await run(['load', '--help']);
     expect(code).toBe(0);

@@ -150,6 +150,31 @@ describe('runLoad against the embedded server', () => {
     expect(offered).toEqual([...offered].sort((a, b) => a - b));
   });
 
+  it('loads an https:// target trusting its CA, and reads the witness over TLS too', async () => {
+    const server = await startServer({ tls: true, latencyMs: 5 });
+    const run = await runLoad({
+      url: server.url,
+      rateTps: 200,
+      durationMs: 500,
+      policy: 'naive',
+      ca: server.caPem,
+    });
+    expectReconciled(run, 100);
+    expect(run.result.succeeded).toBe(100);
+    expect(run.serverStats).toMatchObject({ streamsStarted: 100, streamsCompleted: 100 });
+    // Without the CA nothing verifies: every request fails and no witness is read.
+    const untrusted = await runLoad({
+      url: server.url,
+      rateTps: 100,
+      durationMs: 200,
+      policy: 'naive',
+      timeoutMs: 2000,
+    });
+    expectReconciled(untrusted, 20);
+    expect(untrusted.result.succeeded).toBe(0);
+    expect(untrusted.serverStats).toBeNull();
+  });
+
   it('keeps up with several thousand requests per second on one connection', async () => {
     const server = await startServer({ maxConcurrentStreams: 1000, latencyMs: 5 });
     const run = await runLoad({
