@@ -96,6 +96,11 @@ module.exports = {
       to: { path: '^src/load/' },
     },
     layer('server', '^src/(sim|h2|client|report|cli)/', 'server/ is a standalone test server.'),
+    layer(
+      'tune',
+      '^src/(sim|cli)/',
+      'tune/ probes a real endpoint through the client; never the simulator, never cli/.',
+    ),
   ],
   options: {
     parser: 'swc',

@@ -5,6 +5,7 @@ import { buildDemoCommand } from './demoCommand.js';
 import { buildLoadCommand } from './loadCommand.js';
 import { buildServeCommand } from './serveCommand.js';
 import { buildSimulateCommand } from './simulateCommand.js';
+import { buildTuneCommand } from './tuneCommand.js';
 import { UsageError } from './usageError.js';
 
 /**
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   // Subcommands register here (one line each).
   program.addCommand(buildSimulateCommand());
   program.addCommand(buildServeCommand());
+  program.addCommand(buildTuneCommand());
   program.addCommand(buildLoadCommand());
   program.addCommand(buildDemoCommand());
   return program;
