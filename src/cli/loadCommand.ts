@@ -200,8 +200,8 @@ export function formatProgressLine(p: LoadProgress): string {
   const rate = p.rateTps > 0 ? `${n(p.rateTps)}/s` : '–';
   const phase = p.phase === 'draining' ? ' (draining)' : '';
   return (
-    `${elapsed}${phase} | offered ${n(p.offered)} | ok ${n(p.succeeded)} | rejected ${n(p.rejected)} ` +
-    `| timed out ${n(p.timedOut)} | rate ${rate} | conns ${p.connections} | queue p99 ${n(p.queueWaitP99Ms)} ms`
+    `${elapsed}${phase} offered ${n(p.offered)} ok ${n(p.succeeded)} rejected ${n(p.rejected)} ` +
+    `timed out ${n(p.timedOut)} | rate ${rate} conns ${p.connections} queue p99 ${n(p.queueWaitP99Ms)}ms`
   );
 }
 
@@ -217,7 +217,7 @@ export function startProgressLine(prefix = ''): {
   const bar = new SingleBar({
     stream: process.stderr,
     format: `${prefix}[{bar}] {line}`,
-    barsize: 20,
+    barsize: 10,
     hideCursor: true,
     clearOnComplete: false,
     fps: 5,

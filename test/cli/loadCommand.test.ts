@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { type LoadFlags, parseLoadFlags } from '../../src/cli/loadCommand.js';
+import { formatProgressLine, type LoadFlags, parseLoadFlags } from '../../src/cli/loadCommand.js';
 import { main } from '../../src/cli/main.js';
 import type { RunReport } from '../../src/core/runResult.js';
 import { serverFixture } from '../server/serverFixture.js';
@@ -154,6 +154,44 @@ describe('parseLoadFlags', () => {
     expect(plan.options.maxConnections).toBe(4);
     expect(plan.options.rejectUnauthorized).toBe(false);
     expect(plan.insecure).toBe(true);
+  });
+});
+
+describe('formatProgressLine', () => {
+  it('shows elapsed, offered, outcomes, the rate decision, connections and queue-wait p99', () => {
+    const line = formatProgressLine({
+      phase: 'offering',
+      elapsedMs: 12_345,
+      durationMs: 30_000,
+      offered: 37_035,
+      succeeded: 24_100,
+      rejected: 12_000,
+      timedOut: 0,
+      failed: 0,
+      rateTps: 1998.6,
+      connections: 1,
+      queueWaitP99Ms: 412.7,
+    });
+    expect(line).toBe(
+      '12.3/30s offered 37,035 ok 24,100 rejected 12,000 timed out 0 | rate 1,999/s conns 1 queue p99 413ms',
+    );
+  });
+
+  it('shows no rate for the naive policy, and says when it drains', () => {
+    const line = formatProgressLine({
+      phase: 'draining',
+      elapsedMs: 30_400,
+      durationMs: 30_000,
+      offered: 90_000,
+      succeeded: 1,
+      rejected: 0,
+      timedOut: 5,
+      failed: 0,
+      rateTps: 0,
+      connections: 0,
+      queueWaitP99Ms: 5000,
+    });
+    expect(line).toMatch(/^30\.4\/30s \(draining\) .* rate – conns 0 queue p99 5,000ms$/);
   });
 });
 
