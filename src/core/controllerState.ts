@@ -21,6 +21,8 @@ export interface ControllerState {
   readonly connectionsBeforeAdd: number;
   /** Smoothed completed throughput (EWMA over windows), req/s. */
   readonly throughputTps: number;
+  /** Smoothed mean streams in flight (EWMA over windows, same weight as `throughputTps`). */
+  readonly inFlightMean: number;
   /** Consecutive windows with low slot utilization. */
   readonly idleWindows: number;
   /**
@@ -47,6 +49,7 @@ export function initialControllerState(options: ControllerOptions): ControllerSt
     throughputBeforeAddTps: 0,
     connectionsBeforeAdd: options.initialConnections,
     throughputTps: 0,
+    inFlightMean: 0,
     idleWindows: 0,
     decreaseHoldUntilMs: -Infinity,
     queueLength: 0,

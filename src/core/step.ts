@@ -23,6 +23,10 @@ const congestionReason: Readonly<Record<CongestionKind, DecisionReason>> = {
 
 /** Weight of the newest window in the throughput EWMA. */
 const throughputSmoothing = 0.3;
+/** Concurrency counts as rising when mean streams in flight exceed their smoothed value by this fraction. */
+const concurrencyRiseFraction = 0.2;
+/** Throughput within this fraction below its smoothed value still counts as flat. */
+const flatThroughputFraction = 0.1;
 /** Headroom when sizing connections from Little's law. */
 const connectionHeadroom = 1.1;
 /** Drain only if the remaining connections would stay this far below the high-utilization mark. */
@@ -130,11 +134,22 @@ export function step(
     }
     throughputBeforeAddTps = 0;
   }
-  // Service latency rising *as load rises* is the server saturating (issue 2 §2). A rise with
-  // falling or flat throughput is a latency spike, and one that comes with flow-control stalls is
-  // streams sharing a window: neither is the server, and an added connection helps both.
-  const loadRising = completedTps > state.throughputTps * (1 + o.minConnectionGainFraction);
-  const serverSaturating = latencyRising && loadRising && !windowStalled;
+  // Service latency rising *as load rises* is the server saturating (issue 2 §2): more streams in
+  // flight, the same throughput, each one slower (Little's law with a capped service rate). In a
+  // latency spike throughput falls instead (the slots cap concurrency), and a rise with flow-control
+  // stalls is streams sharing a window; more connections help both, so neither may veto an add.
+  const inFlightMean = sane(window.slotsInUseMean);
+  const smoothedInFlight =
+    state.inFlightMean === 0
+      ? inFlightMean
+      : state.inFlightMean + (inFlightMean - state.inFlightMean) * throughputSmoothing;
+  const moreConcurrencySameThroughput =
+    state.inFlightMean > 0 &&
+    inFlightMean > state.inFlightMean * (1 + concurrencyRiseFraction) &&
+    completedTps < state.throughputTps * (1 + o.minConnectionGainFraction) &&
+    // Flat, not falling: when slots cap concurrency, a latency spike makes throughput fall.
+    completedTps >= state.throughputTps * (1 - flatThroughputFraction);
+  const serverSaturating = latencyRising && moreConcurrencySameThroughput && !windowStalled;
   if (serverSaturating && !judging && pathState !== 'server-bound') {
     pathState = 'server-bound';
     serverBoundUntilMs = endMs + o.serverBoundHoldMs;
@@ -246,6 +261,7 @@ export function step(
       throughputBeforeAddTps,
       connectionsBeforeAdd,
       throughputTps: restartThroughput ? completedTps : throughputTps,
+      inFlightMean: smoothedInFlight,
       idleWindows,
       decreaseHoldUntilMs,
       queueLength,

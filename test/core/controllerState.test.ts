@@ -16,6 +16,7 @@ describe('initial controller state', () => {
       throughputBeforeAddTps: 0,
       connectionsBeforeAdd: 2,
       throughputTps: 0,
+      inFlightMean: 0,
       idleWindows: 0,
       decreaseHoldUntilMs: Number.NEGATIVE_INFINITY,
       queueLength: 0,

@@ -103,9 +103,13 @@ describe('step: adding connections', () => {
   });
 
   it('does not add while service latency rises with the load', () => {
-    // 1900 req/s completed against a smoothed 1000, p50 100 ms against a 50 ms baseline:
-    // the server slows down as it is given more, so another connection would not help.
-    const r = step(avoidanceState(), slotBound({ serviceP50Ms: 100 }), defaults);
+    // 95 streams in flight against a smoothed 60, throughput flat at 1900 req/s, p50 100 ms against
+    // a 50 ms baseline: the server slows down as it is given more, so another connection would not help.
+    const r = step(
+      avoidanceState({ throughputTps: 1900, inFlightMean: 60 }),
+      slotBound({ serviceP50Ms: 100 }),
+      defaults,
+    );
     expect(r.decision.connections).toBe(1);
     expect(r.decision.reason).not.toBe('add-connection');
   });

@@ -95,10 +95,17 @@ describe('step: server-bound', () => {
   });
 
   it('marks server-bound when latency rises as load rises', () => {
-    // 1300 req/s completed against a smoothed 1000 req/s, and p50 80 ms over 1.5 × the 50 ms baseline.
+    // 80 streams in flight against a smoothed 50, throughput flat at 1000 req/s, and p50 80 ms
+    // over 1.5 × the 50 ms baseline: more concurrency bought only more latency.
     const r = step(
-      avoidanceState(),
-      makeWindow({ endMs: 5000, serviceP50Ms: 80, offered: 130, completed: 130 }),
+      avoidanceState({ inFlightMean: 50 }),
+      makeWindow({
+        endMs: 5000,
+        serviceP50Ms: 80,
+        offered: 130,
+        completed: 100,
+        slotsInUseMean: 80,
+      }),
       defaults,
     );
     expect(r.decision.pathState).toBe('server-bound');
@@ -108,9 +115,13 @@ describe('step: server-bound', () => {
     expect(next.decision.connections).toBe(1);
   });
 
-  it('does not blame the server for a latency spike (latency up, throughput flat or falling)', () => {
+  it('does not blame the server for a latency spike (latency up at the same concurrency)', () => {
     for (const completed of [100, 40]) {
-      const r = step(avoidanceState(), makeWindow({ serviceP50Ms: 250, completed }), defaults);
+      const r = step(
+        avoidanceState({ inFlightMean: 50 }),
+        makeWindow({ serviceP50Ms: 250, completed, slotsInUseMean: 50 }),
+        defaults,
+      );
       expect(r.decision.pathState).not.toBe('server-bound');
       expect(r.state.serverBoundUntilMs).toBe(-Infinity);
     }
@@ -118,8 +129,14 @@ describe('step: server-bound', () => {
 
   it('does not blame the server when flow-control stalls explain the rise', () => {
     const r = step(
-      avoidanceState(),
-      makeWindow({ serviceP50Ms: 80, offered: 130, completed: 130, windowStalls: 12 }),
+      avoidanceState({ inFlightMean: 50 }),
+      makeWindow({
+        serviceP50Ms: 80,
+        offered: 130,
+        completed: 100,
+        slotsInUseMean: 80,
+        windowStalls: 12,
+      }),
       defaults,
     );
     expect(r.decision.pathState).not.toBe('server-bound');
