@@ -2,19 +2,15 @@ import { afterEach } from '@jest/globals';
 
 /**
  * Registers an afterEach that runs every closer the returned function was
- * given during the test, newest first, so a failing scenario still stops its
- * client, servers and child processes. A closer that throws does not stop the others.
+ * given during the test, all at once, so a failing scenario still stops its
+ * client, servers and child processes. They run together because one may
+ * wait on another: a client's close() can hang until its server's sockets
+ * are gone. A closer that throws does not stop the others.
  */
 export function cleanupAfterEach(): (close: () => unknown) => void {
   const closers: (() => unknown)[] = [];
   afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) {
-      try {
-        await close();
-      } catch {
-        // Already closed, or failed as the scenario intended.
-      }
-    }
+    await Promise.allSettled(closers.splice(0).map(async (close) => close()));
   });
   return (close) => {
     closers.push(close);

@@ -39,6 +39,8 @@ export interface InvariantOptions {
   readonly server?: Readonly<Record<string, number>>;
   /** Scenario-specific measurements to record. */
   readonly extra?: Readonly<Record<string, number>>;
+  /** Whether to write the counts file. Default true. */
+  readonly record?: boolean;
 }
 
 /** What {@link checkInvariants} found. */
@@ -139,7 +141,7 @@ export function checkInvariants(
     server: options.server ?? (options.ledger ? ledgerCounts(options.ledger) : undefined),
     extra: options.extra,
   };
-  writeCounts(counts);
+  if (options.record !== false) writeCounts(counts);
   return { violations, counts };
 }
 

@@ -70,6 +70,15 @@ export interface LedgerServerOptions {
   readonly admit?: (attempt: ServerAttempt, server: LedgerServer) => Admission;
   /** The response body for a processed attempt. Default `{"key":…,"seq":…}`. */
   readonly body?: (attempt: ServerAttempt) => Buffer;
+  /**
+   * node's `maxSessionMemory`, MB. Default node's 10. Node 20 keeps counting
+   * the unsent part of a response whose stream the client reset (measured:
+   * 20 resets of 1.5 MiB responses through a 1 MiB window fill 10 MB), and past
+   * the limit it refuses every new stream with RST_STREAM(ENHANCE_YOUR_CALM).
+   */
+  readonly maxSessionMemoryMb?: number;
+  /** Whether a response announces its length in `content-length`. Default: every one does. */
+  readonly contentLength?: (attempt: ServerAttempt) => boolean;
 }
 
 /**
@@ -144,7 +153,12 @@ class Ledger implements LedgerServer {
   constructor(options: LedgerServerOptions) {
     this.#options = options;
     this.#settings = { maxConcurrentStreams: 100, ...options.settings };
-    this.#h2 = createServer({ settings: this.#settings });
+    this.#h2 = createServer({
+      settings: this.#settings,
+      ...(options.maxSessionMemoryMb === undefined
+        ? {}
+        : { maxSessionMemory: options.maxSessionMemoryMb }),
+    });
     this.#h2.on('connection', (socket: Socket) => {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
@@ -314,7 +328,11 @@ class Ledger implements LedgerServer {
         this.#options.body?.(attempt) ??
         Buffer.from(JSON.stringify({ key: attempt.key, seq: attempt.seq }));
       attempt.fate = 'completed';
-      stream.respond({ ':status': 200, 'content-length': body.byteLength });
+      const announce = this.#options.contentLength?.(attempt) ?? true;
+      stream.respond({
+        ':status': 200,
+        ...(announce ? { 'content-length': body.byteLength } : {}),
+      });
       stream.end(body);
     });
   }
