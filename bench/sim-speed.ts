@@ -26,7 +26,7 @@ import { HeapScheduler } from '../src/sim/heapScheduler.js';
 import { loadScenario } from '../src/sim/loadScenario.js';
 import { runScenario } from '../src/sim/runScenario.js';
 import { runScenarioInWorkers } from '../src/sim/runScenarioInWorkers.js';
-import { SeededRandom } from '../src/sim/seededRandom.js';
+import { SeededRandom } from '../src/core/seededRandom.js';
 
 /** The long-run goal, simulated requests per wall-clock second. */
 const goalRequestsPerS = 1_000_000;

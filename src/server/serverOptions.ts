@@ -1,3 +1,4 @@
+import { lognormalSigma } from '../core/lognormal.js';
 import {
   rejectUnknownKeys,
   requireAbove,
@@ -6,7 +7,7 @@ import {
   requireOneOf,
 } from '../core/validate.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
-import { type LatencyDist, latencyDists, lognormalSigma } from './latencySampler.js';
+import { type LatencyDist, latencyDists } from './latencySampler.js';
 
 /**
  * Options of the embedded HTTP/2 test server (`h2flow serve`,
@@ -147,7 +148,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   if (o.latencyDist === 'lognormal') {
     requireAbove('latencyMs', o.latencyMs, 0);
     // Throws when p99/mean is out of the range a lognormal can have.
-    lognormalSigma(o.latencyMs, lognormalP99Ms(o));
+    lognormalSigma(o.latencyMs, lognormalP99Ms(o), 'latencyP99Ms');
   }
   if (o.capacityTps !== undefined) requireAbove('capacityTps', o.capacityTps, 0, 1e9);
   if (o.maxQueued !== undefined) requireInteger('maxQueued', o.maxQueued, 0);

@@ -10,10 +10,10 @@ import {
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
+import { SeededRandom } from '../core/seededRandom.js';
 import { requireInteger, requireNumber } from '../core/validate.js';
 import { createLatencySampler } from './latencySampler.js';
 import { responseBody } from './responseBody.js';
-import { seededRandom } from './seededRandom.js';
 import { type RequestContext, serveRequestStream } from './serveRequestStream.js';
 import { ServerCounters, type TestServerStats } from './serverCounters.js';
 import {
@@ -108,7 +108,7 @@ class RunningTestServer implements TestServer {
     this.#sessions = new SessionRegistry(this.#counters, options.maxResetsPerS);
     const sample = createLatencySampler(
       { dist: options.latencyDist, meanMs: options.latencyMs, p99Ms: lognormalP99Ms(options) },
-      seededRandom(options.seed ?? randomInt(2 ** 32)),
+      randomSource(options.seed ?? randomInt(2 ** 32)),
     );
     this.#pool = new WorkerPool(this.workers, () => sample() * this.#latencyMultiplier);
     this.#ctx = {
@@ -234,4 +234,10 @@ class RunningTestServer implements TestServer {
     this.#errorTurns += 1;
     return f > 0 && Math.floor((i + 1) * f) > Math.floor(i * f);
   }
+}
+
+/** A uniform [0, 1) source from the shared seeded generator, so a `--seed` replays the latency sequence. */
+function randomSource(seed: number): () => number {
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
 }

@@ -1,5 +1,5 @@
+import type { SeededRandom } from '../core/seededRandom.js';
 import { type Scenario, scenarioDurationS } from './scenario.js';
-import type { SeededRandom } from './seededRandom.js';
 
 /**
  * Open-loop request arrivals for one client: callers who do not wait for

@@ -1,7 +1,5 @@
-import type { SeededRandom } from './seededRandom.js';
-
-/** The standard normal quantile at 0.99. */
-const z99 = 2.3263478740408408;
+import { lognormalMu, lognormalSigma } from '../core/lognormal.js';
+import type { SeededRandom } from '../core/seededRandom.js';
 
 /**
  * A server's service-time distribution, as scenario files spell it. Every
@@ -31,7 +29,7 @@ export class LatencyDistribution {
     if (spec.distribution === 'lognormal') {
       const sigma = lognormalSigma(spec.meanMs, spec.p99Ms);
       this.#sigma = sigma;
-      this.#mu = Math.log(spec.meanMs) - (sigma * sigma) / 2;
+      this.#mu = lognormalMu(spec.meanMs, sigma);
     } else {
       this.#sigma = 0;
       this.#mu = 0;
@@ -50,25 +48,3 @@ export class LatencyDistribution {
     }
   }
 }
-
-/**
- * σ of the lognormal with the given mean and p99.
- *
- * With X = exp(μ + σZ): mean = exp(μ + σ²/2) and p99 = exp(μ + z₉₉σ), so
- * ln(p99/mean) = z₉₉σ − σ²/2, a quadratic in σ. Its smaller root is the
- * lighter-tailed of the two distributions that match; a real root exists
- * only when p99/mean ≤ exp(z₉₉²/2) ≈ 14.97.
- */
-export function lognormalSigma(meanMs: number, p99Ms: number): number {
-  const gap = Math.log(p99Ms / meanMs);
-  const discriminant = z99 * z99 - 2 * gap;
-  if (!(gap > 0) || discriminant < 0) {
-    throw new RangeError(
-      `lognormal needs meanMs < p99Ms <= ${maxLognormalP99Ratio.toFixed(2)} × meanMs, got meanMs ${meanMs}, p99Ms ${p99Ms}`,
-    );
-  }
-  return z99 - Math.sqrt(discriminant);
-}
-
-/** The largest p99 ÷ mean a lognormal can have (see {@link lognormalSigma}). */
-export const maxLognormalP99Ratio = Math.exp((z99 * z99) / 2);

@@ -3,9 +3,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { resolveClientOptions } from '../client/clientOptions.js';
+import { maxLognormalP99Ratio } from '../core/lognormal.js';
 import { isInvalidOptionError } from '../errors/InvalidOptionError.js';
 import { findJsonSyntaxError } from './jsonSyntaxError.js';
-import { type LatencySpec, maxLognormalP99Ratio } from './latencyDistribution.js';
+import type { LatencySpec } from './latencyDistribution.js';
 import type { LoadPhase, Scenario } from './scenario.js';
 import { ScenarioError } from './scenarioError.js';
 

@@ -1,8 +1,8 @@
 import type { ServerStats } from '../core/runResult.js';
+import type { SeededRandom } from '../core/seededRandom.js';
 import type { HeapScheduler } from './heapScheduler.js';
 import { LatencyDistribution } from './latencyDistribution.js';
 import type { Scenario } from './scenario.js';
-import type { SeededRandom } from './seededRandom.js';
 import type { SimStream } from './simStream.js';
 
 /** Server-side hooks of a connection, called by the server when settings change or a worker finishes. */

@@ -1,45 +1,18 @@
 import { describe, expect, test } from '@jest/globals';
-import fc from 'fast-check';
-import { isInvalidOptionError } from '../../src/errors/InvalidOptionError.js';
-import { createLatencySampler, lognormalSigma } from '../../src/server/latencySampler.js';
-import { seededRandom } from '../../src/server/seededRandom.js';
+import { SeededRandom } from '../../src/core/seededRandom.js';
+import { createLatencySampler } from '../../src/server/latencySampler.js';
+
+/** A uniform [0, 1) source from the shared seeded generator. */
+function seededRandom(seed: number): () => number {
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
+}
 
 function draw(sample: () => number, n: number): number[] {
   return Array.from({ length: n }, sample).sort((a, b) => a - b);
 }
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.floor(q * sorted.length)]!;
-
-describe('lognormalSigma', () => {
-  test('solves p99 = exp(μ + 2.326σ) and mean = exp(μ + σ²/2) for σ', () => {
-    fc.assert(
-      fc.property(
-        fc.double({ min: 1, max: 1000, noNaN: true }),
-        fc.double({ min: 1.01, max: 14.9, noNaN: true }),
-        (meanMs, ratio) => {
-          const p99Ms = meanMs * ratio;
-          const sigma = lognormalSigma(meanMs, p99Ms);
-          const mu = Math.log(meanMs) - (sigma * sigma) / 2;
-          expect(sigma).toBeGreaterThan(0);
-          expect(Math.exp(mu + 2.3263478740408408 * sigma)).toBeCloseTo(p99Ms, 6);
-        },
-      ),
-    );
-  });
-
-  test('names latencyP99Ms when no lognormal has that mean and p99', () => {
-    for (const p99Ms of [50, 40, 50 * 15.5]) {
-      let caught: unknown;
-      try {
-        lognormalSigma(50, p99Ms);
-      } catch (error) {
-        caught = error;
-      }
-      expect(isInvalidOptionError(caught)).toBe(true);
-      expect((caught as Error).message).toMatch(/^latencyP99Ms must be/);
-    }
-  });
-});
 
 describe('createLatencySampler', () => {
   const n = 40_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { SeededRandom } from '../../src/core/seededRandom.js';
 import { ArrivalProcess } from '../../src/sim/arrivalProcess.js';
 import type { Scenario } from '../../src/sim/scenario.js';
-import { SeededRandom } from '../../src/sim/seededRandom.js';
 import { scenarioWith } from './scenarioFixture.js';
 
 function arrivalTimes(s: Scenario, seed = 1): number[] {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CapacitySnapshot } from '../../src/core/capacity.js';
+import { SeededRandom } from '../../src/core/seededRandom.js';
 import { HeapScheduler } from '../../src/sim/heapScheduler.js';
 import type { Scenario } from '../../src/sim/scenario.js';
-import { SeededRandom } from '../../src/sim/seededRandom.js';
 import { SimServer } from '../../src/sim/simServer.js';
 import { reconnectBackoffMs, SimTransport } from '../../src/sim/simTransport.js';
 import type {
