@@ -122,6 +122,9 @@ export function findJsonSyntaxError(text: string): JsonSyntaxProblem | undefined
     if (i < text.length) fail(`unexpected ${describeHere()} after the JSON value`);
     return undefined;
   } catch (error) {
+    // Nesting deeper than the stack (e.g. 100,000 '[') must not escape as a RangeError (test/input).
+    if (error instanceof RangeError)
+      return { ...lineAndColumn(text, i), message: 'nested too deeply' };
     if (!(error instanceof Located)) throw error;
     return { ...lineAndColumn(text, error.offset), message: error.message };
   }

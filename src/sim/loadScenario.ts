@@ -117,7 +117,13 @@ function schemaError(file: string, e: ErrorObject | undefined): ScenarioError {
 }
 
 function show(value: unknown): string {
-  const text = value === undefined ? 'nothing' : JSON.stringify(value);
+  let text: string;
+  try {
+    text = value === undefined ? 'nothing' : JSON.stringify(value);
+  } catch {
+    // Deeper than JSON.stringify's stack (5,000 nested arrays parse, but cannot be echoed back).
+    text = Array.isArray(value) ? '[…]' : '{…}';
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
