@@ -26,7 +26,11 @@ export function buildProgram(): Command {
         'connections and server allow, with no request cancelled on the wire.',
     )
     .version(pkg.version, '-V, --version', 'print the h2flow version')
-    .showHelpAfterError('(run with --help for usage and examples)')
+    // One line, like every subcommand's errors (commander's own hint would be a second line).
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`h2flow: ${text.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`),
+    })
     .exitOverride();
   // Subcommands register here (one line each).
   program.addCommand(buildSimulateCommand());
