@@ -80,7 +80,11 @@ module.exports = {
       '^src/(h2|server|report|cli)/',
       'sim/ composes the real AdaptiveClient with a simulated transport; it never touches node:http2 code.',
     ),
-    layer('report', '^src/(sim|h2|server|cli)/', 'report/ renders results; it does not run anything.'),
+    layer(
+      'report',
+      '^src/(sim|h2|server|cli)/',
+      'report/ renders results; it does not run anything.',
+    ),
     layer(
       'load',
       '^src/cli/',

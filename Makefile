@@ -22,7 +22,7 @@ build: $(STAMP)
 lint: $(STAMP)
 	$(NODE_BIN)/tsc --noEmit -p tsconfig.json
 	$(NODE_BIN)/depcruise --config .dependency-cruiser.cjs --output-type err src
-	$(NODE_BIN)/biome ci .
+	$(NODE_BIN)/biome ci --colors=off --diagnostic-level=error .
 
 format: $(STAMP)
 	$(NODE_BIN)/biome check --write .

@@ -21,12 +21,12 @@
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SeededRandom } from '../src/core/seededRandom.js';
 import { stringifyRunReport } from '../src/report/jsonReport.js';
 import { HeapScheduler } from '../src/sim/heapScheduler.js';
 import { loadScenario } from '../src/sim/loadScenario.js';
 import { runScenario } from '../src/sim/runScenario.js';
 import { runScenarioInWorkers } from '../src/sim/runScenarioInWorkers.js';
-import { SeededRandom } from '../src/core/seededRandom.js';
 
 /** The long-run goal, simulated requests per wall-clock second. */
 const goalRequestsPerS = 1_000_000;
