@@ -1,5 +1,9 @@
 import { AdaptiveClient } from './client/AdaptiveClient.js';
-import { type ClientOptions, defaultClientOptions } from './client/clientOptions.js';
+import {
+  type ClientOptions,
+  defaultClientOptions,
+  resolveClientOptions,
+} from './client/clientOptions.js';
 import { createH2Transport } from './h2/H2Transport.js';
 import type { H2TransportOptions } from './h2/H2TransportOptions.js';
 
@@ -36,6 +40,8 @@ export function createClient(origin: string, options: CreateClientOptions = {}):
     if ((transportKeys as readonly string[]).includes(key)) transportOptions[key] = value;
     else clientOptions[key] = value;
   }
+  // Validate before the transport exists: it connects at once, and bad options must open nothing (test/input).
+  resolveClientOptions(clientOptions as Partial<ClientOptions>);
   // The pool must be allowed to open what the controller may ask for.
   const fixed = clientOptions.policy === 'fixed';
   const maxConnections =

@@ -26,7 +26,15 @@ function outcome(text: string): 'ok' | 'typed' {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** One edit of a parsed scenario: replace, delete or add at a path chosen by index. */
-const edit = fc.record({
+interface Edit {
+  readonly depth: number;
+  readonly pick: number;
+  readonly op: 'set' | 'delete' | 'add';
+  readonly key: string;
+  readonly value: Json;
+}
+
+const edit: fc.Arbitrary<Edit> = fc.record({
   depth: fc.nat(6),
   pick: fc.nat(),
   op: fc.constantFrom('set', 'delete', 'add'),
@@ -34,10 +42,7 @@ const edit = fc.record({
   value: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
 });
 
-function applyEdit(
-  doc: Json,
-  e: fc.RecordValue<{ depth: number; pick: number; op: string; key: string; value: Json }>,
-): void {
+function applyEdit(doc: Json, e: Edit): void {
   // Walk down `depth` levels, choosing children by `pick`, then edit there.
   let node = doc;
   for (let d = 0; d < e.depth; d++) {
