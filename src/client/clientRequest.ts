@@ -98,6 +98,15 @@ export function normalizeRequest(request: ClientRequest): NormalizedRequest {
         'absent: HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2)',
       );
     }
+    // RFC 9113 §8.2.1: NUL, CR or LF makes a field value malformed; node sends it anyway, and
+    // an HTTP/1.1 hop behind the server would read it as injected header lines (test/input).
+    if ((Array.isArray(value) ? value : [value]).some((v) => /[\0\r\n]/.test(String(v)))) {
+      throw new InvalidOptionError(
+        `request.headers.${name}`,
+        value,
+        'a value without NUL, CR or LF (RFC 9113 §8.2.1)',
+      );
+    }
     headers[name] = value;
   }
   if (
