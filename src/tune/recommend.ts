@@ -55,6 +55,18 @@ export function recommend(input: RecommendInput): Recommendation {
   const baselineMs = last?.baselineServiceMs ?? 0;
   const one = stages.find((s) => s.connections === 1);
   const notes: string[] = [];
+  for (const s of stages) {
+    if (s.congestion !== undefined) {
+      notes.push(
+        `backed off at the first congestion signal: ${s.congestion.count} × ${s.congestion.kind} at a rate of ${fmt(s.congestion.atRateTps)} req/s on ${s.connections} connection${s.connections === 1 ? '' : 's'}`,
+      );
+    }
+    if (s.timedOut > 0 || s.cancelledOnWire > 0) {
+      notes.push(
+        `stage with ${s.connections} connection${s.connections === 1 ? '' : 's'}: ${s.timedOut} timed out, ${s.cancelledOnWire} cancelled on the wire`,
+      );
+    }
+  }
   if (chosen === undefined || chosen.goodputTps <= 0) {
     notes.push('no stage completed a request: nothing to recommend');
     return {
@@ -108,18 +120,6 @@ export function recommend(input: RecommendInput): Recommendation {
   }
   if (stop === 'duration-limit') {
     notes.push('the probe ran out of --duration-limit before it found the knee; give it longer');
-  }
-  for (const s of stages) {
-    if (s.congestion !== undefined) {
-      notes.push(
-        `backed off at the first congestion signal: ${s.congestion.count} × ${s.congestion.kind} at a rate of ${fmt(s.congestion.atRateTps)} req/s on ${s.connections} connection${s.connections === 1 ? '' : 's'}`,
-      );
-    }
-    if (s.timedOut > 0 || s.cancelledOnWire > 0) {
-      notes.push(
-        `stage with ${s.connections} connection${s.connections === 1 ? '' : 's'}: ${s.timedOut} timed out, ${s.cancelledOnWire} cancelled on the wire`,
-      );
-    }
   }
   const perConnectionIsLimit =
     one !== undefined &&

@@ -123,7 +123,7 @@ export async function runTune(partial: TuneInput, hooks: TuneHooks = {}): Promis
     hooks.onConfirmStart?.(plan);
     confirm = await confirmPoint(o, request, plan);
     if (!confirm.held) recommendation = backOff(recommendation, confirm, o.minMarginFraction);
-  } else if (o.confirmMs > 0) {
+  } else if (o.confirmMs > 0 && recommendation.maxSafeTps > 0) {
     recommendation = {
       ...recommendation,
       notes: [...recommendation.notes, 'no time was left to confirm the recommended point'],

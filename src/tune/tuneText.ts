@@ -43,6 +43,19 @@ function stageRows(stages: readonly StageResult[]): string[][] {
  */
 export function tuneText(result: TuneResult): string {
   const r = result.recommendation;
+  const title = `h2flow tune ${result.url}: ${plural(result.stages.length, 'stage')} in ${(result.durationMs / 1000).toFixed(1)} s, timeout ${result.timeoutMs} ms`;
+  if (r.maxSafeTps <= 0) {
+    // Nothing measured: say what happened, and offer no numbers to paste.
+    return [
+      title,
+      '',
+      formatAlignedTable(stageRows(result.stages)),
+      '',
+      `nothing to recommend (stopped: ${r.stop})`,
+      ...r.notes.map((n) => wrapText(`- ${n}`, textWidthChars, '  ')),
+      '',
+    ].join('\n');
+  }
   const c = result.confirm;
   const perConnection = r.perConnectionIsLimit
     ? `${formatRateTps(r.perConnectionTps)} req/s`
@@ -82,7 +95,7 @@ export function tuneText(result: TuneResult): string {
     );
   }
   const lines = [
-    `h2flow tune ${result.url}: ${plural(result.stages.length, 'stage')} in ${(result.durationMs / 1000).toFixed(1)} s, timeout ${result.timeoutMs} ms`,
+    title,
     '',
     formatAlignedTable(stageRows(result.stages)),
     '',

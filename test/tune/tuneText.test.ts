@@ -88,4 +88,36 @@ describe('tuneText', () => {
     expect(text).toContain(clientSnippet(result));
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(120);
   });
+
+  test('when nothing was measured, it says why and offers nothing to paste', () => {
+    const failed = [
+      makeStage({
+        end: 'congestion',
+        goodputTps: 0,
+        bound: undefined,
+        maxConcurrentStreams: 0,
+        congestion: { kind: 'connectionError', count: 2, atRateTps: 100, completedTps: 0 },
+      }),
+    ];
+    const text = tuneText({
+      ...result,
+      url: 'http://127.0.0.1:1/',
+      stages: failed,
+      confirm: undefined,
+      recommendation: recommend({
+        stages: failed,
+        stop: 'congestion',
+        maxRateTps: 500,
+        maxConnections: 16,
+        minGainFraction: 0.05,
+        minMarginFraction: 0.05,
+      }),
+    });
+    expect(text).toMatch(/^nothing to recommend \(stopped: congestion\)$/m);
+    expect(text).toMatch(
+      /- backed off at the first congestion signal: 2 × connectionError at a rate of 100 req\/s on 1\s+connection/,
+    );
+    expect(text).not.toMatch(/createClient/);
+    expect(text).not.toMatch(/maxSafeTps/);
+  });
 });
