@@ -1,37 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, jest, test } from '@jest/globals';
-import { buildProgram, main } from '../../src/cli/main.js';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { buildProgram } from '../../src/cli/main.js';
+import { runCli } from './helpers/runCli.js';
 
 // Bad input on the command line, for every command that exists: exit code 2,
 // exactly one line on stderr (prefixed `h2flow:`, naming the flag or file and
 // the bad value), nothing on stdout, and nothing run (each case returns in
 // milliseconds; the URLs point at a port where nothing listens).
 
-async function run(
-  argv: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
-
 async function expectUsageError(argv: readonly string[], message: RegExp): Promise<void> {
-  const { code, stdout, stderr } = await run(argv);
+  const { code, stdout, stderr } = await runCli(argv);
   expect({ code, stdout, lines: stderr.split('\n').length - 1 }).toEqual({
     code: 2,
     stdout: '',
@@ -149,7 +129,7 @@ describe('scenario files through h2flow simulate', () => {
 });
 
 test('no command at all prints the usage on stderr and exits 2', async () => {
-  const { code, stdout, stderr } = await run([]);
+  const { code, stdout, stderr } = await runCli([]);
   expect(code).toBe(2);
   expect(stdout).toBe('');
   expect(stderr).toMatch(/^Usage: h2flow/);

@@ -18,6 +18,8 @@ export interface RawTcpServer {
   readonly connections: number;
   /** Bytes read from clients (after `stops-reading` stops, nothing more is read). */
   readonly bytesRead: number;
+  /** The first bytes read on the first connection (up to 64), e.g. the preface or a TLS ClientHello. */
+  readonly firstBytes: Buffer;
   /** Frames read, by HTTP/2 frame type (0 DATA, 1 HEADERS, 3 RST_STREAM, 4 SETTINGS, …), parsed after the preface. */
   readonly framesRead: ReadonlyMap<number, number>;
   close(): Promise<void>;
@@ -55,7 +57,7 @@ function openWindowsAndAck(): Buffer {
 export async function startRawTcpServer(mode: RawTcpMode): Promise<RawTcpServer> {
   const sockets = new Set<Socket>();
   const framesRead = new Map<number, number>();
-  const state = { connections: 0, bytesRead: 0 };
+  const state = { connections: 0, bytesRead: 0, firstBytes: Buffer.alloc(0) };
   const server: Server = createServer((socket) => {
     state.connections++;
     sockets.add(socket);
@@ -65,6 +67,9 @@ export async function startRawTcpServer(mode: RawTcpMode): Promise<RawTcpServer>
     let prefaceSeen = false;
     const onData = (chunk: Buffer): void => {
       state.bytesRead += chunk.byteLength;
+      if (state.connections === 1 && state.firstBytes.byteLength < 64) {
+        state.firstBytes = Buffer.concat([state.firstBytes, chunk]).subarray(0, 64);
+      }
       buffered = Buffer.concat([buffered, chunk]);
       if (!prefaceSeen) {
         if (buffered.byteLength < preface.byteLength) return;
@@ -100,6 +105,9 @@ export async function startRawTcpServer(mode: RawTcpMode): Promise<RawTcpServer>
     },
     get bytesRead() {
       return state.bytesRead;
+    },
+    get firstBytes() {
+      return state.firstBytes;
     },
     framesRead,
     async close() {
