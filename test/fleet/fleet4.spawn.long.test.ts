@@ -26,9 +26,9 @@ const whenBuilt = built ? test : test.skip;
  * not 2%, so the server really completes close to its model's 1,000.)
  *
  * Each client is capped at one connection, as docs/fleets.md derives for a
- * fleet: the server keeps 1000 × 0.2 = 200 requests in service, two
- * connections' worth of 100 streams, shared by 4 instances, so
- * ceil(2 / 4) = 1 each. Against a FIFO server a connection more is not more
+ * fleet: the server keeps 1000 × 0.2 = 200 requests in service, so the
+ * fleet needs ceil(1.1 × 200 / 100 streams) = 3 connections, and each of
+ * the 4 instances ceil(3 / 4) = 1. Against a FIFO server a connection more is not more
  * capacity but a larger share of the server's queue, taken from the others;
  * docs/fleets.md shows the uncapped run.
  */
