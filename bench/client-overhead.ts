@@ -1,0 +1,288 @@
+/**
+ * Client overhead: h2flow's throughput as a ratio of a minimal raw
+ * `node:http2` client's, on the same number of sessions, against the same
+ * loopback server in a separate process, CPU-bound (the server answers at
+ * once) with a 75-byte JSON POST.
+ *
+ * Issue 8's goal: h2flow req/s ÷ raw req/s ≥ 0.9 for 1 and 4 sessions.
+ *
+ * Method. Every client runs the same closed loop: `streamsPerSession` (100)
+ * requests in flight per session, each answered one replaced at once, so
+ * each is as fast as its own CPU lets it be. Clients:
+ * - `raw`: bench/lib/rawClosedLoop.ts, node:http2 and nothing else;
+ * - `fixed`: `createClient` with policy `fixed`, `connections` = sessions;
+ * - `adaptive`: `createClient` with policy `adaptive`, `maxConnections` =
+ *   sessions (it starts on one and opens more when slots are the bottleneck);
+ * - `h2load` (when installed): nghttp2's C client, same sessions and streams.
+ * Each round runs every client once, in an order rotated per round, with a
+ * fresh client each time: `warmupMs` unmeasured (connect, JIT, the adaptive
+ * client's slow start), then `measureMs` counted. A client's figure in a
+ * round is its ratio to the raw client's in that same round; the bench
+ * reports the median ratio over rounds and its spread (min–max), because
+ * the 2 cores are shared and absolute rates drift from minute to minute.
+ * The client's CPU per request (process.cpuUsage) and the server's CPU
+ * share (/proc) are printed too: a server near 100% of its core would mean
+ * the server, not the client, limited the round.
+ *
+ * The server is bench/lib/rawServer.ts (default), node:http2 answering at
+ * once, or `--server h2flow` for `h2flow serve --latency 0ms --max-streams 100`,
+ * whose counters and capacity model cost more per request.
+ *
+ * Build and run: `tsc -p tsconfig.bench.json && node .build/bench/client-overhead.js`
+ * (or `make bench`). Flags: `--rounds N` (5), `--sessions 1,4`,
+ * `--server raw|h2flow`, `--warmup-ms`, `--measure-ms`. Appends one JSON
+ * line per (sessions, client) to bench/results/latest.jsonl.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ClosedLoop } from './lib/closedLoop.js';
+import { type H2flowVariant, startH2flowClosedLoop } from './lib/h2flowClosedLoop.js';
+import { h2loadInstalled, runH2load } from './lib/h2load.js';
+import { ownCpuMs, processCpuMs } from './lib/processCpu.js';
+import { startRawClosedLoop } from './lib/rawClosedLoop.js';
+import { appendResult, formatSpread, median, repoRoot, round, spread } from './lib/results.js';
+import { type ServerProcess, startServerProcess } from './lib/serverProcess.js';
+
+/** The issue's goal for h2flow req/s ÷ raw req/s. */
+const goalRatio = 0.9;
+/** Streams in flight per session for every client: the server's SETTINGS_MAX_CONCURRENT_STREAMS. */
+const streamsPerSession = 100;
+
+/** A 75-byte JSON body, the size of the seed's charging requests. */
+const body = Buffer.from(
+  `{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}`,
+);
+
+type ClientName = 'raw' | H2flowVariant | 'h2load';
+
+/** One client's figures in one round. */
+interface RoundFigure {
+  readonly reqPerS: number;
+  /** Bench-process CPU per answered request, µs (NaN for h2load, another process). */
+  readonly cpuUsPerReq: number;
+  /** Server CPU over the measured part, as a fraction of one core. */
+  readonly serverCore: number;
+  readonly failed: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Runs one closed-loop client: warm-up, then a measured stretch; returns its figures. */
+async function measureLoop(
+  start: () => Promise<ClosedLoop> | ClosedLoop,
+  server: ServerProcess,
+  warmupMs: number,
+  measureMs: number,
+): Promise<RoundFigure> {
+  const loop = await start();
+  await sleep(warmupMs);
+  const c0 = loop.completed;
+  const f0 = loop.failed;
+  const cpu0 = ownCpuMs();
+  const srv0 = processCpuMs(server.pid);
+  const t0 = performance.now();
+  await sleep(measureMs);
+  const c1 = loop.completed;
+  const f1 = loop.failed;
+  const cpu1 = ownCpuMs();
+  const srv1 = processCpuMs(server.pid);
+  const t1 = performance.now();
+  await loop.stop();
+  const done = c1 - c0;
+  const elapsed = t1 - t0;
+  return {
+    reqPerS: (done / elapsed) * 1000,
+    cpuUsPerReq: ((cpu1 - cpu0) * 1000) / Math.max(1, done),
+    serverCore: srv0 === undefined || srv1 === undefined ? Number.NaN : (srv1 - srv0) / elapsed,
+    failed: f1 - f0,
+  };
+}
+
+async function measureH2load(
+  server: ServerProcess,
+  sessions: number,
+  bodyPath: string,
+  warmupMs: number,
+  measureMs: number,
+): Promise<RoundFigure> {
+  const srv0 = processCpuMs(server.pid);
+  const t0 = performance.now();
+  const r = await runH2load(
+    server.url,
+    sessions,
+    streamsPerSession,
+    bodyPath,
+    warmupMs / 1000,
+    measureMs / 1000,
+  );
+  const srv1 = processCpuMs(server.pid);
+  const elapsed = performance.now() - t0;
+  return {
+    reqPerS: r.reqPerS,
+    cpuUsPerReq: Number.NaN,
+    // Over warm-up and measurement together: h2load reports only its own rate.
+    serverCore: srv0 === undefined || srv1 === undefined ? Number.NaN : (srv1 - srv0) / elapsed,
+    failed: r.failed,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '5' },
+      sessions: { type: 'string', default: '1,4' },
+      server: { type: 'string', default: 'raw' },
+      'warmup-ms': { type: 'string', default: '1500' },
+      'measure-ms': { type: 'string', default: '2000' },
+    },
+  });
+  const rounds = Number(values.rounds);
+  const sessionCounts = values.sessions.split(',').map(Number);
+  const warmupMs = Number(values['warmup-ms']);
+  const measureMs = Number(values['measure-ms']);
+  const serverKind = values.server;
+  if (serverKind !== 'raw' && serverKind !== 'h2flow') throw new RangeError('--server raw|h2flow');
+
+  const here = dirname(fileURLToPath(import.meta.url));
+  const server =
+    serverKind === 'raw'
+      ? await startServerProcess(join(here, 'lib', 'rawServer.js'), [String(streamsPerSession)])
+      : await startServerProcess(join(repoRoot(), 'dist', 'cli', 'bin.js'), [
+          'serve',
+          '--latency',
+          '0ms',
+          '--max-streams',
+          String(streamsPerSession),
+        ]);
+  const tmp = mkdtempSync(join(tmpdir(), 'h2flow-bench-'));
+  const bodyPath = join(tmp, 'body.json');
+  writeFileSync(bodyPath, body);
+  const withH2load = h2loadInstalled();
+  const clients: ClientName[] = [
+    'raw',
+    'fixed',
+    'adaptive',
+    ...(withH2load ? ['h2load' as const] : []),
+  ];
+  console.log(
+    `client overhead: closed loop, ${streamsPerSession} streams/session, ${body.length}-byte POST, ` +
+      `${serverKind} server (pid ${server.pid}) at ${server.url}; ${rounds} rounds of ` +
+      `${warmupMs} ms warm-up + ${measureMs} ms measured per client; node ${process.version}` +
+      (withH2load ? '' : '; h2load not installed (apt-get install nghttp2-client)'),
+  );
+
+  try {
+    for (const sessions of sessionCounts) {
+      const figures: Record<ClientName, RoundFigure[]> = {
+        raw: [],
+        fixed: [],
+        adaptive: [],
+        h2load: [],
+      };
+      const run = (c: ClientName): Promise<RoundFigure> =>
+        c === 'raw'
+          ? measureLoop(
+              () => startRawClosedLoop(server.url, sessions, streamsPerSession, body),
+              server,
+              warmupMs,
+              measureMs,
+            )
+          : c === 'h2load'
+            ? measureH2load(server, sessions, bodyPath, warmupMs, measureMs)
+            : measureLoop(
+                () => startH2flowClosedLoop(server.url, c, sessions, streamsPerSession, body),
+                server,
+                warmupMs,
+                measureMs,
+              );
+      // One untimed pass, so JIT and the server's first sessions are out of the way.
+      for (const c of clients) if (c !== 'h2load') await run(c);
+      for (let r = 0; r < rounds; r++) {
+        for (let k = 0; k < clients.length; k++) {
+          const c = clients[(r + k) % clients.length]!;
+          figures[c].push(await run(c));
+        }
+      }
+      report(sessions, clients, figures, { rounds, warmupMs, measureMs, serverKind });
+    }
+  } finally {
+    await server.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Prints one session count's table and appends its JSON lines. */
+function report(
+  sessions: number,
+  clients: readonly ClientName[],
+  figures: Record<ClientName, RoundFigure[]>,
+  meta: { rounds: number; warmupMs: number; measureMs: number; serverKind: string },
+): void {
+  const raw = figures.raw;
+  console.log(`\n${sessions} session${sessions === 1 ? '' : 's'}:`);
+  console.log(
+    '  client    req/s (median)  ÷ raw, median (min–max)  CPU µs/req  ÷ raw CPU  server core',
+  );
+  for (const c of clients) {
+    const f = figures[c];
+    const ratio = spread(f.map((x, i) => x.reqPerS / raw[i]!.reqPerS));
+    const cpu = median(f.map((x) => x.cpuUsPerReq));
+    const cpuRatio = median(f.map((x, i) => x.cpuUsPerReq / raw[i]!.cpuUsPerReq));
+    const core = median(f.map((x) => x.serverCore));
+    const failed = f.reduce((s, x) => s + x.failed, 0);
+    console.log(
+      `  ${c.padEnd(9)} ${Math.round(median(f.map((x) => x.reqPerS)))
+        .toLocaleString('en')
+        .padStart(
+          14,
+        )}  ${formatSpread(ratio).padStart(23)}  ${Number.isNaN(cpu) ? '—'.padStart(10) : cpu.toFixed(1).padStart(10)}  ${Number.isNaN(cpuRatio) ? '—'.padStart(9) : cpuRatio.toFixed(2).padStart(9)}  ${Number.isNaN(core) ? '—' : `${Math.round(core * 100)}%`}` +
+        (failed > 0 ? `  (${failed} failed)` : ''),
+    );
+    if (c === 'raw') continue;
+    const goal = c === 'h2load' ? undefined : goalRatio;
+    appendResult('client-overhead', {
+      sessions,
+      client: c,
+      ratio: round(ratio.median),
+      ratioMin: round(ratio.min),
+      ratioMax: round(ratio.max),
+      ...(goal === undefined
+        ? { note: 'h2flow-fixed ÷ h2load is in h2flowOverH2load' }
+        : { goalRatio: goal }),
+      ...(c === 'h2load'
+        ? {
+            h2flowOverH2load: round(median(figures.fixed.map((x, i) => x.reqPerS / f[i]!.reqPerS))),
+            adaptiveOverH2load: round(
+              median(figures.adaptive.map((x, i) => x.reqPerS / f[i]!.reqPerS)),
+            ),
+          }
+        : { cpuRatio: round(cpuRatio) }),
+      reqPerS: Math.round(median(f.map((x) => x.reqPerS))),
+      rawReqPerS: Math.round(median(raw.map((x) => x.reqPerS))),
+      serverCore: round(core, 2),
+      server: meta.serverKind,
+      streamsPerSession,
+      bodyBytes: body.length,
+      rounds: meta.rounds,
+      warmupMs: meta.warmupMs,
+      measureMs: meta.measureMs,
+    });
+  }
+  if (clients.includes('h2load')) {
+    const h = figures.h2load;
+    const fixed = spread(figures.fixed.map((x, i) => x.reqPerS / h[i]!.reqPerS));
+    const adaptive = spread(figures.adaptive.map((x, i) => x.reqPerS / h[i]!.reqPerS));
+    console.log(
+      `  distance to the C ceiling: h2flow fixed ÷ h2load ${formatSpread(fixed)}, ` +
+        `adaptive ÷ h2load ${formatSpread(adaptive)}`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

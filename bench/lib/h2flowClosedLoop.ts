@@ -1,0 +1,68 @@
+/**
+ * The h2flow side of the client-overhead bench: the same closed loop as
+ * {@link startRawClosedLoop}, through `createClient` — `sessions × streamsPerSession`
+ * requests always submitted, each settled one replaced at once.
+ */
+import type { AdaptiveClient } from '../../src/client/AdaptiveClient.js';
+import { type CreateClientOptions, createClient } from '../../src/createClient.js';
+import { isOverloadError } from '../../src/errors/OverloadError.js';
+import type { ClosedLoop } from './closedLoop.js';
+
+/** The two ways the bench configures h2flow for `sessions` sessions. */
+export type H2flowVariant = 'fixed' | 'adaptive';
+
+/** Client options of `variant` on `sessions` sessions. */
+export function h2flowOptions(variant: H2flowVariant, sessions: number): CreateClientOptions {
+  return variant === 'fixed'
+    ? { policy: 'fixed', connections: sessions }
+    : { policy: 'adaptive', maxConnections: sessions };
+}
+
+/**
+ * Starts the loop. A request the adaptive client sheds (its rate has no
+ * token yet) is submitted again when the next token is due, so the loop
+ * neither spins nor gives up a slot of its concurrency.
+ */
+export function startH2flowClosedLoop(
+  origin: string,
+  variant: H2flowVariant,
+  sessions: number,
+  streamsPerSession: number,
+  body: Buffer,
+): ClosedLoop {
+  const client: AdaptiveClient = createClient(origin, h2flowOptions(variant, sessions));
+  const request = {
+    method: 'POST',
+    path: '/',
+    headers: { 'content-type': 'application/json' },
+    body,
+  };
+  let completed = 0;
+  let failed = 0;
+  let running = true;
+  const one = (): void => {
+    if (!running) return;
+    client.send(request, (error, response) => {
+      if (error === undefined && response?.status === 200) completed++;
+      else if (isOverloadError(error)) {
+        setTimeout(one, Math.max(1, Math.ceil(error.predictedWaitMs)));
+        return;
+      } else failed++;
+      one();
+    });
+  };
+  for (let i = 0; i < sessions * streamsPerSession; i++) one();
+  return {
+    get completed() {
+      return completed;
+    },
+    get failed() {
+      return failed;
+    },
+    async stop() {
+      running = false;
+      // close() lets what is queued and in flight finish, then closes the sessions.
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The yardstick of the client-overhead bench: a minimal closed-loop client
+ * on raw `node:http2`. It opens `sessions` sessions, waits for each one's
+ * first SETTINGS (RFC 9113 §6.5), keeps exactly `streamsPerSession` POSTs
+ * in flight on each, and starts the next request on a session as soon as
+ * one of its streams closes. It buffers each response body as h2flow does,
+ * and does nothing else: no queue, no deadlines, no accounting but a count.
+ */
+import { type ClientHttp2Session, connect } from 'node:http2';
+import type { ClosedLoop } from './closedLoop.js';
+
+/** Starts the raw closed loop; resolves once every session has its SETTINGS and the streams are started. */
+export async function startRawClosedLoop(
+  origin: string,
+  sessions: number,
+  streamsPerSession: number,
+  body: Buffer,
+): Promise<ClosedLoop> {
+  let completed = 0;
+  let failed = 0;
+  let running = true;
+  let open = 0;
+  let onDrained: (() => void) | undefined;
+  const headers = {
+    ':method': 'POST',
+    ':path': '/',
+    'content-type': 'application/json',
+  };
+  const list: ClientHttp2Session[] = await Promise.all(
+    Array.from(
+      { length: sessions },
+      () =>
+        new Promise<ClientHttp2Session>((resolve, reject) => {
+          const s = connect(origin);
+          s.once('remoteSettings', () => resolve(s));
+          s.once('error', reject);
+        }),
+    ),
+  );
+  const one = (session: ClientHttp2Session): void => {
+    open++;
+    const stream = session.request(headers);
+    const chunks: Buffer[] = [];
+    let ok = false;
+    stream.on('response', (h) => {
+      ok = h[':status'] === 200;
+    });
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('error', () => {});
+    stream.on('close', () => {
+      open--;
+      // The body is kept until here, as a client that returns it must.
+      if (ok && stream.rstCode === 0 && chunks.length > 0) completed++;
+      else failed++;
+      if (running) one(session);
+      else if (open === 0) onDrained?.();
+    });
+    stream.end(body);
+  };
+  for (const s of list) for (let i = 0; i < streamsPerSession; i++) one(s);
+  return {
+    get completed() {
+      return completed;
+    },
+    get failed() {
+      return failed;
+    },
+    async stop() {
+      running = false;
+      if (open > 0) await new Promise<void>((resolve) => (onDrained = resolve));
+      await Promise.all(list.map((s) => new Promise<void>((resolve) => s.close(resolve))));
+    },
+  };
+}
