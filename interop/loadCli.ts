@@ -1,0 +1,132 @@
+/**
+ * Runs `h2flow load … --json` as a user would (the built CLI in its own
+ * process) and reads its result, with a watchdog: a run that has not exited
+ * well after its duration plus one timeout is killed and reported as hung,
+ * so `make interop` always ends.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The fields of one policy's result that the interop bounds read (`results[0]` of `--json`). */
+export interface LoadResult {
+  readonly submitted: number;
+  readonly succeeded: number;
+  readonly timedOut: number;
+  readonly rejected: number;
+  readonly failed: number;
+  readonly cancelledOnWire: number;
+  readonly goodputTps: number;
+  readonly queueWaitP99Ms: number;
+  readonly latencyP99Ms: number;
+  readonly connectionsMax: number;
+  readonly retries: number;
+}
+
+/** How a CLI run ended. */
+export type LoadOutcome =
+  | { readonly kind: 'ok'; readonly result: LoadResult; readonly wallMs: number }
+  | { readonly kind: 'hung' | 'failed'; readonly detail: string; readonly wallMs: number };
+
+/** One `h2flow load` invocation. */
+export interface LoadArgs {
+  readonly url: string;
+  readonly policy: 'naive' | 'adaptive';
+  /** `--connections` for naive, `--max-connections` for adaptive. */
+  readonly connections: number;
+  readonly rateTps: number;
+  readonly durationS: number;
+  readonly timeoutS: number;
+  readonly bodyBytes: number;
+  readonly caPath?: string | undefined;
+}
+
+/** Grace after duration + timeout before the watchdog kills a run, ms. */
+const watchdogGraceMs = 20_000;
+
+/** The built CLI: dist/cli/bin.js at the repository root (this file runs from .build/interop/). */
+function cliPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    join(here, '..', '..', 'dist', 'cli', 'bin.js'),
+    join(here, '..', 'dist', 'cli', 'bin.js'),
+  ];
+  const found = candidates.find(existsSync);
+  if (found === undefined) throw new Error('interop: dist/cli/bin.js not found; run `make build`');
+  return found;
+}
+
+/** The argument list, also printed so a failing run can be repeated by hand. */
+export function loadArgv(a: LoadArgs): string[] {
+  return [
+    'load',
+    a.url,
+    '--rate',
+    String(a.rateTps),
+    '--duration',
+    `${a.durationS}s`,
+    '--timeout',
+    `${a.timeoutS}s`,
+    '--policy',
+    a.policy,
+    a.policy === 'naive' ? '--connections' : '--max-connections',
+    String(a.connections),
+    '--body-bytes',
+    String(a.bodyBytes),
+    '--header',
+    'content-type:application/json',
+    ...(a.caPath === undefined ? [] : ['--ca', a.caPath]),
+    '--json',
+  ];
+}
+
+/** Runs the CLI and resolves with its result, or with why there is none. */
+export function runLoadCli(a: LoadArgs): Promise<LoadOutcome> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [cliPath(), ...loadArgv(a)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    if (stderr.length < 16_384) stderr += c;
+  });
+  let hung = false;
+  const watchdog = setTimeout(
+    () => {
+      hung = true;
+      child.kill('SIGKILL');
+    },
+    (a.durationS + a.timeoutS) * 1000 + watchdogGraceMs,
+  );
+  return new Promise((resolve) => {
+    child.once('close', (code, signal) => {
+      clearTimeout(watchdog);
+      const wallMs = performance.now() - started;
+      if (hung) {
+        resolve({
+          kind: 'hung',
+          detail: `h2flow load did not exit within ${a.durationS + a.timeoutS} s + ${watchdogGraceMs / 1000} s; killed. stderr: ${stderr.trim()}`,
+          wallMs,
+        });
+        return;
+      }
+      try {
+        const doc = JSON.parse(stdout) as { results?: LoadResult[] };
+        const result = doc.results?.[0];
+        if (result === undefined) throw new Error('no results[0]');
+        resolve({ kind: 'ok', result, wallMs });
+      } catch (error) {
+        resolve({
+          kind: 'failed',
+          detail: `h2flow load exited ${code ?? signal} without a readable result (${(error as Error).message}); stderr: ${stderr.trim()}`,
+          wallMs,
+        });
+      }
+    });
+  });
+}
