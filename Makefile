@@ -5,7 +5,7 @@ NODE_BIN := node_modules/.bin
 JEST := node --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js
 STAMP := node_modules/.h2flow-installed
 
-.PHONY: all install build lint format test test-long demo bench clean
+.PHONY: all install build lint format test test-long demo bench interop clean
 
 all: build
 
@@ -37,10 +37,21 @@ test-long: build
 demo: build
 	node dist/cli/bin.js demo
 
-bench: $(STAMP)
+# client-overhead and efficiency start `dist/cli/bin.js serve` as their server, hence `build`.
+bench: build
 	$(NODE_BIN)/tsc -p tsconfig.bench.json
 	node .build/bench/step.js
+	node .build/bench/controlLoop.js
 	node .build/bench/sim-speed.js
+	node .build/bench/client-overhead.js
+	node .build/bench/efficiency.js
+	node --expose-gc .build/bench/memory.js
+	node .build/bench/lib/summary.js
+
+# h2flow load against a private nginx (installed with apt-get if missing); docs/benchmarks.md.
+interop: build
+	$(NODE_BIN)/tsc -p interop/tsconfig.json
+	node .build/interop/run.js
 
 clean:
 	rm -rf dist .build coverage
