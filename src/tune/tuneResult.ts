@@ -150,7 +150,7 @@ export interface ConfirmResult {
   readonly timedOut: number;
   readonly failed: number;
   readonly cancelledOnWire: number;
-  /** True when the point held: goodput kept up with the offer, no queue built, no congestion. */
+  /** True when the point held: goodput kept up with the offer, no congestion, at most a quarter of its windows at the knee. */
   readonly held: boolean;
 }
 

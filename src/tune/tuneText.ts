@@ -89,7 +89,7 @@ export function tuneText(result: TuneResult): string {
       [
         'confirmed',
         c.held
-          ? `yes: ${formatRateTps(c.goodputTps)} req/s succeeded, no queue, no congestion`
+          ? `yes: ${formatRateTps(c.goodputTps)} req/s succeeded, no congestion`
           : `no: ${formatRateTps(c.goodputTps)} req/s succeeded (see the notes)`,
       ],
     );
