@@ -143,6 +143,7 @@ describe('checkInvariants', () => {
       stats({ retries: 1 }),
       {
         scenario,
+        record,
         ledger: ledger({ '/f/1': [{}, {}], '/f/2': [{}] }),
       },
     );
@@ -167,6 +168,7 @@ describe('checkInvariants', () => {
       stats({ succeeded: 1, failed: 1, retries: 1 }),
       {
         scenario,
+        record,
         ledger: ledger({
           '/f/1': [{ processed: false, fate: 'refused' }],
           '/f/2': [{ fate: 'refused', processed: false }, {}],
