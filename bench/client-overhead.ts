@@ -30,8 +30,10 @@
  *
  * Build and run: `tsc -p tsconfig.bench.json && node .build/bench/client-overhead.js`
  * (or `make bench`). Flags: `--rounds N` (5), `--sessions 1,4`,
- * `--server raw|h2flow`, `--warmup-ms`, `--measure-ms`. Appends one JSON
- * line per (sessions, client) to bench/results/latest.jsonl.
+ * `--server raw|h2flow`, `--warmup-ms`, `--measure-ms`, and `--only <client>`
+ * (that client alone, nothing recorded: for `node --cpu-prof`, summarised by
+ * bench/lib/profileAreas.ts). Appends one JSON line per (sessions, client)
+ * to bench/results/latest.jsonl.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +72,9 @@ interface RoundFigure {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Requests every closed loop in this process completed, warm-up included (for a CPU profile's per-request cost). */
+let totalCompleted = 0;
+
 /** Runs one closed-loop client: warm-up, then a measured stretch; returns its figures. */
 async function measureLoop(
   start: () => Promise<ClosedLoop> | ClosedLoop,
@@ -91,6 +96,7 @@ async function measureLoop(
   const srv1 = processCpuMs(server.pid);
   const t1 = performance.now();
   await loop.stop();
+  totalCompleted += loop.completed;
   const done = c1 - c0;
   const elapsed = t1 - t0;
   return {
@@ -137,8 +143,13 @@ async function main(): Promise<void> {
       server: { type: 'string', default: 'raw' },
       'warmup-ms': { type: 'string', default: '1500' },
       'measure-ms': { type: 'string', default: '2000' },
+      only: { type: 'string' },
     },
   });
+  const only = values.only as ClientName | undefined;
+  if (only !== undefined && !['raw', 'fixed', 'adaptive', 'h2load'].includes(only)) {
+    throw new RangeError('--only raw|fixed|adaptive|h2load');
+  }
   const rounds = Number(values.rounds);
   const sessionCounts = values.sessions.split(',').map(Number);
   const warmupMs = Number(values['warmup-ms']);
@@ -161,12 +172,10 @@ async function main(): Promise<void> {
   const bodyPath = join(tmp, 'body.json');
   writeFileSync(bodyPath, body);
   const withH2load = h2loadInstalled();
-  const clients: ClientName[] = [
-    'raw',
-    'fixed',
-    'adaptive',
-    ...(withH2load ? ['h2load' as const] : []),
-  ];
+  const clients: ClientName[] =
+    only !== undefined
+      ? [only]
+      : ['raw', 'fixed', 'adaptive', ...(withH2load ? ['h2load' as const] : [])];
   console.log(
     `client overhead: closed loop, ${streamsPerSession} streams/session, ${body.length}-byte POST, ` +
       `${serverKind} server (pid ${server.pid}) at ${server.url}; ${rounds} rounds of ` +
@@ -206,7 +215,17 @@ async function main(): Promise<void> {
           figures[c].push(await run(c));
         }
       }
-      report(sessions, clients, figures, { rounds, warmupMs, measureMs, serverKind });
+      if (only === undefined) {
+        report(sessions, clients, figures, { rounds, warmupMs, measureMs, serverKind });
+        continue;
+      }
+      // One client alone, for a profile: its own figures, no ratio, nothing recorded.
+      const f = figures[only];
+      console.log(
+        `${only}, ${sessions} session(s): ${Math.round(median(f.map((x) => x.reqPerS)))} req/s, ` +
+          `${median(f.map((x) => x.cpuUsPerReq)).toFixed(1)} µs CPU/request (medians of ${rounds} rounds); ` +
+          `${totalCompleted} requests completed in this process`,
+      );
     }
   } finally {
     await server.stop();
