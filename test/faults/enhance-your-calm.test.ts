@@ -2,10 +2,8 @@ import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { startTestServer } from '../../src/server/testServer.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants, serverCounts, serverWitnessViolations } from './helpers/invariants.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startLedgerServer } from './helpers/ledgerServer.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
 
 const cleanup = cleanupAfterEach();
 
@@ -27,17 +25,15 @@ test('RST_STREAM(ENHANCE_YOUR_CALM) on every third stream for 1.5 s: retried onc
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs: 2000, retryBackoffMs });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
-
-  const run = await driveLoad(client, { rateTps: 300, durationMs: 4000 });
-  await client.close();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'enhance-your-calm-rst',
+    client,
     ledger: server,
+    plan: { rateTps: 300, durationMs: 4000 },
   });
+  const { run, counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   const calmed = server.attempts.filter((a) => a.fate === 'calmed').length;
   expect(calmed).toBeGreaterThan(20);
   const exhausted = counts.failures['H2FLOW_TRANSPORT/retry-exhausted'] ?? 0;
@@ -67,19 +63,16 @@ test('GOAWAY(ENHANCE_YOUR_CALM) after a reset flood (naive policy, deadline belo
     reconnectBaseMs: 50,
   });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
-
-  const run = await driveLoad(client, { rateTps: 150, durationMs: 2000, settleTimeoutMs: 5000 });
-  await client.close();
-  const witness = server.stats();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'enhance-your-calm-goaway',
-    server: serverCounts(witness),
+    client,
+    witness: () => server.stats(),
+    plan: { rateTps: 150, durationMs: 2000, settleTimeoutMs: 5000 },
   });
+  const { run, counts } = result;
+  const witness = result.witness!;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
-  expect(serverWitnessViolations(witness, counts)).toEqual([]);
+  expectInvariantsHeld(result);
   expect(witness.goawaySent).toBeGreaterThan(0);
   expect(counts.succeeded).toBe(0);
   // Every wire cancellation the client counted reached the server, or its connection died first.

@@ -2,10 +2,8 @@ import { constants } from 'node:http2';
 import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants } from './helpers/invariants.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startLedgerServer } from './helpers/ledgerServer.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
 
 const cleanup = cleanupAfterEach();
 
@@ -17,21 +15,19 @@ test('GOAWAY(NO_ERROR) mid-load: in-flight streams finish, unprocessed ones are 
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs: 3000 });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
-
-  const run = await driveLoad(client, {
-    rateTps: 400,
-    durationMs: 3000,
-    faults: [{ atMs: 1500, run: () => server.goawayAll(constants.NGHTTP2_NO_ERROR) }],
-  });
-  await client.close();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'goaway-no-error',
+    client,
     ledger: server,
+    plan: {
+      rateTps: 400,
+      durationMs: 3000,
+      faults: [{ atMs: 1500, run: () => server.goawayAll(constants.NGHTTP2_NO_ERROR) }],
+    },
   });
+  const { counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   expect(server.goawaysSent).toBeGreaterThanOrEqual(1);
   // The accept queue held streams above the promised id: each was retried, not lost.
   expect(server.attempts.filter((a) => a.fate === 'abandoned').length).toBeGreaterThan(0);

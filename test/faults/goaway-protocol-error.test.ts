@@ -3,10 +3,8 @@ import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { isTransportError } from '../../src/errors/TransportError.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants } from './helpers/invariants.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startLedgerServer } from './helpers/ledgerServer.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
 
 const cleanup = cleanupAfterEach();
 
@@ -18,21 +16,19 @@ test('GOAWAY(PROTOCOL_ERROR) mid-load: processed streams fail without retry, unp
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs: 3000 });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
-
-  const run = await driveLoad(client, {
-    rateTps: 400,
-    durationMs: 3000,
-    faults: [{ atMs: 1500, run: () => server.goawayAll(constants.NGHTTP2_PROTOCOL_ERROR) }],
-  });
-  await client.close();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'goaway-protocol-error',
+    client,
     ledger: server,
+    plan: {
+      rateTps: 400,
+      durationMs: 3000,
+      faults: [{ atMs: 1500, run: () => server.goawayAll(constants.NGHTTP2_PROTOCOL_ERROR) }],
+    },
   });
+  const { run, counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   expect(server.goawaysSent).toBe(1);
   // Streams at or below the last-stream-id were processed: the server may
   // even have finished its answer before the client dropped the connection.

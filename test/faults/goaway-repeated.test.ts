@@ -2,10 +2,9 @@ import { constants } from 'node:http2';
 import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad, type FaultStep } from './helpers/driveLoad.js';
-import { checkInvariants } from './helpers/invariants.js';
+import type { FaultStep } from './helpers/driveLoad.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startLedgerServer } from './helpers/ledgerServer.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
 
 const cleanup = cleanupAfterEach();
 const { NGHTTP2_NO_ERROR } = constants;
@@ -20,7 +19,6 @@ test('GOAWAY repeated (two-phase shutdowns, one raising the id, on every connect
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs: 3000 });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
   const shutdown = (atMs: number): FaultStep[] => [
     {
       atMs,
@@ -33,19 +31,19 @@ test('GOAWAY repeated (two-phase shutdowns, one raising the id, on every connect
     },
   ];
 
-  const run = await driveLoad(client, {
-    rateTps: 400,
-    durationMs: 3500,
-    faults: [...shutdown(700), ...shutdown(1500), ...shutdown(2300)],
-  });
-  await client.close();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'goaway-repeated',
+    client,
     ledger: server,
+    plan: {
+      rateTps: 400,
+      durationMs: 3500,
+      faults: [...shutdown(700), ...shutdown(1500), ...shutdown(2300)],
+    },
   });
+  const { counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   expect(server.goawaysSent).toBeGreaterThanOrEqual(9);
   expect(server.sessions.length).toBeGreaterThanOrEqual(4);
   expect(counts.retried).toBeGreaterThan(0);

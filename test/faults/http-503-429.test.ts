@@ -2,9 +2,7 @@ import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { startTestServer } from '../../src/server/testServer.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants, serverCounts, serverWitnessViolations } from './helpers/invariants.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 
 const cleanup = cleanupAfterEach();
 
@@ -23,19 +21,18 @@ for (const status of [503, 429] as const) {
     cleanup(() => server.close());
     const client = createClient(server.url, { timeoutMs: 2000 });
     cleanup(() => client.close());
-    const watch = watchProcessFaults();
 
-    const run = await driveLoad(client, { rateTps: 300, durationMs: 3000 });
-    await client.close();
-    const witness = server.stats();
-    const { violations, counts } = checkInvariants(run, client.stats(), {
+    const result = await runFaultScenario({
       scenario: `http-${status}`,
-      server: serverCounts(witness),
+      client,
+      witness: () => server.stats(),
+      refusalsOnly: true,
+      plan: { rateTps: 300, durationMs: 3000 },
     });
+    const { run, counts } = result;
+    const witness = result.witness!;
 
-    expect(watch.stop()).toEqual([]);
-    expect(violations).toEqual([]);
-    expect(serverWitnessViolations(witness, counts, { refusalsOnly: true })).toEqual([]);
+    expectInvariantsHeld(result);
     const errors = [...run.records.values()].filter((r) => r.response?.status === status);
     expect(errors.length).toBe(witness.responsesByStatus[String(status)]);
     expect(errors.length).toBeGreaterThan(0);

@@ -1,10 +1,8 @@
 import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants } from './helpers/invariants.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startLedgerServer } from './helpers/ledgerServer.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
 
 const cleanup = cleanupAfterEach();
 
@@ -19,43 +17,42 @@ test('maxConcurrentStreams 0 for 1.5 s mid-load: nothing is sent while it holds,
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
   const at: Record<string, number> = {};
   const start = performance.now();
   let seenAtZero = 0;
 
-  const run = await driveLoad(client, {
-    rateTps: 200,
-    durationMs: 4000,
-    faults: [
-      {
-        atMs: 1000,
-        run: () =>
-          server.setMaxConcurrentStreams(0).then(() => {
-            at.zero = performance.now() - start;
-            seenAtZero = server.attempts.length;
-          }),
-      },
-      {
-        atMs: 2500,
-        run: () => {
-          // Counted before the raise goes out: what arrived while the limit was 0.
-          at.arrivedWhileZero = server.attempts.length - seenAtZero;
-          return server.setMaxConcurrentStreams(100).then(() => {
-            at.raised = performance.now() - start;
-          });
-        },
-      },
-    ],
-  });
-  await client.close();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'max-concurrent-streams-zero',
+    client,
     ledger: server,
+    plan: {
+      rateTps: 200,
+      durationMs: 4000,
+      faults: [
+        {
+          atMs: 1000,
+          run: () =>
+            server.setMaxConcurrentStreams(0).then(() => {
+              at.zero = performance.now() - start;
+              seenAtZero = server.attempts.length;
+            }),
+        },
+        {
+          atMs: 2500,
+          run: () => {
+            // Counted before the raise goes out: what arrived while the limit was 0.
+            at.arrivedWhileZero = server.attempts.length - seenAtZero;
+            return server.setMaxConcurrentStreams(100).then(() => {
+              at.raised = performance.now() - start;
+            });
+          },
+        },
+      ],
+    },
   });
+  const { run, counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   expect(at.zero).toBeDefined();
   expect(at.raised).toBeDefined();
   // Nothing reached the server while the limit was 0, and nothing was refused for it.
@@ -100,17 +97,15 @@ test('maxConcurrentStreams 0 for good: every request settles unsent, by its dead
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs: 500 });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
-
-  const run = await driveLoad(client, { rateTps: 100, durationMs: 2000 });
-  await client.close();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'max-concurrent-streams-zero-for-good',
+    client,
     ledger: server,
+    plan: { rateTps: 100, durationMs: 2000 },
   });
+  const { run, counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   expect(server.attempts).toEqual([]);
   expect(counts.succeeded).toBe(0);
   expect(counts.timedOut).toBeGreaterThan(0);

@@ -1,9 +1,7 @@
 import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants } from './helpers/invariants.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startRawTcpServer } from './helpers/rawTcpServer.js';
 
 const cleanup = cleanupAfterEach();
@@ -21,19 +19,16 @@ test('a server that never sends SETTINGS: nothing is sent, every deadline fires 
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs, connectTimeoutMs: 700 });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
-
-  const run = await driveLoad(client, { rateTps: 50, durationMs: 2500 });
-  const closing = client.close();
-  await server.close();
-  await closing;
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'no-settings',
-    extra: { connections: server.connections },
+    client,
+    closeWith: () => server.close(),
+    extra: () => ({ connections: server.connections }),
+    plan: { rateTps: 50, durationMs: 2500 },
   });
+  const { run, counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   expect(counts.succeeded).toBe(0);
   expect(counts.timedOut).toBeGreaterThan(0);
   expect(counts.cancelledOnWire).toBe(0);

@@ -2,10 +2,8 @@ import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { startTestServer } from '../../src/server/testServer.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants, serverCounts, serverWitnessViolations } from './helpers/invariants.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startLedgerServer } from './helpers/ledgerServer.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
 
 const cleanup = cleanupAfterEach();
 
@@ -28,17 +26,15 @@ test('a REFUSED_STREAM storm (every other stream for 1.5 s): refused requests ar
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs: 2000 });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
-
-  const run = await driveLoad(client, { rateTps: 300, durationMs: 4000 });
-  await client.close();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'refused-stream-storm',
+    client,
     ledger: server,
+    plan: { rateTps: 300, durationMs: 4000 },
   });
+  const { run, counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   const refused = server.attempts.filter((a) => a.fate === 'refused').length;
   expect(refused).toBeGreaterThan(20);
   // Every refusal led to a retry, or, on a second refusal, to retry-exhausted.
@@ -63,23 +59,21 @@ test('the embedded server refusing over capacity at 3× its capacity: every retr
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs: 2000 });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
-
-  const run = await driveLoad(client, {
-    rateTps: 600,
-    durationMs: 3000,
-    request: (id) => ({ method: 'POST', path: `/f/${id}`, body: 'x' }),
-  });
-  await client.close();
-  const witness = server.stats();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'refused-over-capacity',
-    server: serverCounts(witness),
+    client,
+    witness: () => server.stats(),
+    refusalsOnly: true,
+    plan: {
+      rateTps: 600,
+      durationMs: 3000,
+      request: (id) => ({ method: 'POST', path: `/f/${id}`, body: 'x' }),
+    },
   });
+  const { counts } = result;
+  const witness = result.witness!;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
-  expect(serverWitnessViolations(witness, counts, { refusalsOnly: true })).toEqual([]);
+  expectInvariantsHeld(result);
   expect(witness.refused).toBeGreaterThan(0);
   expect(counts.retried).toBeGreaterThan(0);
   // The client holds near capacity: it succeeds with most of what the server can carry.

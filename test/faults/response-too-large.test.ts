@@ -3,10 +3,8 @@ import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { isTransportError } from '../../src/errors/TransportError.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants } from './helpers/invariants.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startLedgerServer } from './helpers/ledgerServer.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
 
 const cleanup = cleanupAfterEach();
 const KiB = 1024;
@@ -38,17 +36,15 @@ test('responses larger than maxResponseBytes: a clear error, the stream is reset
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs: 3000, maxResponseBytes });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
-
-  const run = await driveLoad(client, { rateTps: 100, durationMs: 3000 });
-  await client.close();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'response-too-large',
+    client,
     ledger: server,
+    plan: { rateTps: 100, durationMs: 3000 },
   });
+  const { run, counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   let big = 0;
   for (const r of run.records.values()) {
     if (r.error?.code === 'H2FLOW_OVERLOAD') continue;

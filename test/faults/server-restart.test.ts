@@ -2,9 +2,8 @@ import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { fetchStats } from '../server/rawClient.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad, type TimedDecision } from './helpers/driveLoad.js';
-import { checkInvariants, serverCounts } from './helpers/invariants.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
+import type { LoadRun } from './helpers/driveLoad.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { cliBuilt, freePort, type ServeProcess, spawnServe } from './helpers/serveProcess.js';
 
 const cleanup = cleanupAfterEach();
@@ -26,55 +25,56 @@ whenBuilt(
     cleanup(() => server.kill('SIGKILL'));
     const client = createClient(server.url, { timeoutMs: 1000, reconnectMaxMs: 500 });
     cleanup(() => client.close());
-    const watch = watchProcessFaults();
     let restartedAtMs = Number.NaN;
     let restarted: Promise<void> | undefined;
     const start = performance.now();
 
-    const run = await driveLoad(client, {
-      rateTps: 300,
-      durationMs: 8000,
-      faults: [
-        { atMs: killAtMs, run: () => server.kill('SIGKILL') },
-        {
-          atMs: restartAtMs,
-          run: () => {
-            restarted = spawnServe(port, serveArgs).then((s) => {
-              server = s;
-              restartedAtMs = performance.now() - start;
-            });
-            return restarted;
-          },
-        },
-      ],
-    });
-    await client.close();
-    // Starting node can take seconds on a loaded machine; the counters are the new process's.
-    await restarted;
-    const witness = await fetchStats(server.url);
-    const rate = (from: number, to: number): number[] =>
-      run.decisions
-        .filter((d: TimedDecision) => d.atMs >= from && d.atMs < to)
-        .map((d) => Math.min(300, d.decision.rateTps));
-    const beforeKill = Math.max(...rate(killAtMs - 500, killAtMs));
-    const lowest = Math.min(...rate(killAtMs, restartedAtMs + 500));
-    const lastSecond = Math.max(...rate(run.elapsedMs - 1000, Infinity));
-    const okAfterRestart = [...run.records.values()].filter(
-      (r) => r.response?.status === 200 && r.settledAtMs! > restartedAtMs,
-    ).length;
-    const { violations, counts } = checkInvariants(run, client.stats(), {
-      scenario: 'server-restart',
-      server: serverCounts(witness),
-      extra: {
+    const rates = (run: LoadRun) => {
+      const rate = (from: number, to: number): number[] =>
+        run.decisions
+          .filter((d) => d.atMs >= from && d.atMs < to)
+          .map((d) => Math.min(300, d.decision.rateTps));
+      return {
         restartedAtMs: Math.round(restartedAtMs),
-        rateBeforeKillTps: Math.round(beforeKill),
-        lowestTps: Math.round(lowest),
-        lastSecondTps: Math.round(lastSecond),
+        rateBeforeKillTps: Math.round(Math.max(...rate(killAtMs - 500, killAtMs))),
+        lowestTps: Math.round(Math.min(...rate(killAtMs, restartedAtMs + 500))),
+        lastSecondTps: Math.round(Math.max(...rate(run.elapsedMs - 1000, Infinity))),
+      };
+    };
+
+    // No witness: the restarted process's counters start from zero.
+    const result = await runFaultScenario({
+      scenario: 'server-restart',
+      client,
+      extra: rates,
+      plan: {
+        rateTps: 300,
+        durationMs: 8000,
+        faults: [
+          { atMs: killAtMs, run: () => server.kill('SIGKILL') },
+          {
+            atMs: restartAtMs,
+            run: () => {
+              restarted = spawnServe(port, serveArgs).then((s) => {
+                server = s;
+                restartedAtMs = performance.now() - start;
+              });
+              return restarted;
+            },
+          },
+        ],
       },
     });
+    const { run, counts } = result;
+    // Starting node can take seconds on a loaded machine.
+    await restarted;
+    const witness = await fetchStats(server.url);
+    const r = rates(run);
+    const okAfterRestart = [...run.records.values()].filter(
+      (x) => x.response?.status === 200 && x.settledAtMs! > restartedAtMs,
+    ).length;
 
-    expect(watch.stop()).toEqual([]);
-    expect(violations).toEqual([]);
+    expectInvariantsHeld(result);
     expect(Number.isFinite(restartedAtMs)).toBe(true);
     // Nothing was retried: no stream was provably unprocessed (no GOAWAY, no refusal).
     expect(counts.retried).toBe(0);
@@ -92,7 +92,7 @@ whenBuilt(
     expect(okAfterRestart).toBeGreaterThan(0);
     expect(witness.streamsCompleted).toBeGreaterThanOrEqual(okAfterRestart);
     // The rate was cut by the outage and climbed back.
-    expect(lowest).toBeLessThan(beforeKill);
-    expect(lastSecond).toBeGreaterThan(2 * lowest);
+    expect(r.lowestTps).toBeLessThan(r.rateBeforeKillTps);
+    expect(r.lastSecondTps).toBeGreaterThan(2 * r.lowestTps);
   },
 );

@@ -2,9 +2,8 @@ import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { isDeadlineError } from '../../src/errors/DeadlineError.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad, sleep } from './helpers/driveLoad.js';
-import { checkInvariants } from './helpers/invariants.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
+import { sleep } from './helpers/driveLoad.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startRawTcpServer } from './helpers/rawTcpServer.js';
 
 const cleanup = cleanupAfterEach();
@@ -21,25 +20,23 @@ test('a server that stops reading: writes block, every deadline fires on time an
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
   const body = Buffer.alloc(MiB, 0x61);
 
-  const run = await driveLoad(client, {
-    rateTps: 20,
-    durationMs: 2000,
-    request: (id) => ({ method: 'POST', path: `/f/${id}`, body }),
-    settleTimeoutMs: 5000,
-  });
-  // The client's close() cannot finish while the socket is stuck (see the test below); free it.
-  const closing = client.close();
-  await server.close();
-  await closing;
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'server-stops-reading',
+    client,
+    // The client's close() cannot finish while the socket is stuck (see the test below); free it.
+    closeWith: () => server.close(),
+    plan: {
+      rateTps: 20,
+      durationMs: 2000,
+      request: (id) => ({ method: 'POST', path: `/f/${id}`, body }),
+      settleTimeoutMs: 5000,
+    },
   });
+  const { run, counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   expect(counts.succeeded).toBe(0);
   expect(counts.timedOut).toBe(counts.submitted - counts.rejected);
   // The server read the preface and SETTINGS only: not one HEADERS frame.

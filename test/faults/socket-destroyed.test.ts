@@ -1,10 +1,8 @@
 import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants } from './helpers/invariants.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 import { startLedgerServer } from './helpers/ledgerServer.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
 
 const cleanup = cleanupAfterEach();
 
@@ -16,25 +14,24 @@ test('the server destroys every socket mid-load, twice: in-flight streams fail u
   cleanup(() => server.close());
   const client = createClient(server.url, { timeoutMs: 3000 });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
   const destroyed: number[] = [];
 
-  const run = await driveLoad(client, {
-    rateTps: 400,
-    durationMs: 3500,
-    faults: [
-      { atMs: 1000, run: () => destroyed.push(server.destroyAllSockets()) },
-      { atMs: 2200, run: () => destroyed.push(server.destroyAllSockets()) },
-    ],
-  });
-  await client.close();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'socket-destroyed',
+    client,
     ledger: server,
+    plan: {
+      rateTps: 400,
+      durationMs: 3500,
+      faults: [
+        { atMs: 1000, run: () => destroyed.push(server.destroyAllSockets()) },
+        { atMs: 2200, run: () => destroyed.push(server.destroyAllSockets()) },
+      ],
+    },
   });
+  const { run, counts } = result;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
+  expectInvariantsHeld(result);
   expect(destroyed.every((n) => n >= 1)).toBe(true);
   const lost = server.attempts.filter((a) => a.fate === 'lost').length;
   expect(lost).toBeGreaterThan(0);

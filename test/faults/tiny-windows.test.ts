@@ -2,9 +2,7 @@ import { expect, test } from '@jest/globals';
 import { createClient } from '../../src/createClient.js';
 import { startTestServer } from '../../src/server/testServer.js';
 import { cleanupAfterEach } from './helpers/cleanup.js';
-import { driveLoad } from './helpers/driveLoad.js';
-import { checkInvariants, serverCounts, serverWitnessViolations } from './helpers/invariants.js';
-import { watchProcessFaults } from './helpers/processFaults.js';
+import { expectInvariantsHeld, runFaultScenario } from './helpers/faultScenario.js';
 
 const cleanup = cleanupAfterEach();
 const KiB = 1024;
@@ -27,24 +25,23 @@ test('1 KiB flow-control windows both ways with 256 KiB bodies both ways: every 
     connectionWindowBytes: 65_535,
   });
   cleanup(() => client.close());
-  const watch = watchProcessFaults();
   const body = Buffer.alloc(bodyBytes, 0x61);
 
-  const run = await driveLoad(client, {
-    rateTps: 20,
-    durationMs: 3000,
-    request: (id) => ({ method: 'POST', path: `/f/${id}`, body }),
-  });
-  await client.close();
-  const witness = server.stats();
-  const { violations, counts } = checkInvariants(run, client.stats(), {
+  const result = await runFaultScenario({
     scenario: 'tiny-windows',
-    server: serverCounts(witness),
+    client,
+    witness: () => server.stats(),
+    refusalsOnly: true,
+    plan: {
+      rateTps: 20,
+      durationMs: 3000,
+      request: (id) => ({ method: 'POST', path: `/f/${id}`, body }),
+    },
   });
+  const { run, counts } = result;
+  const witness = result.witness!;
 
-  expect(watch.stop()).toEqual([]);
-  expect(violations).toEqual([]);
-  expect(serverWitnessViolations(witness, counts, { refusalsOnly: true })).toEqual([]);
+  expectInvariantsHeld(result);
   expect(counts.succeeded).toBe(counts.submitted - counts.rejected);
   expect(counts.succeeded).toBeGreaterThan(0);
   expect(witness.streamsCompleted).toBe(counts.succeeded);

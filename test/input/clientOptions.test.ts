@@ -8,20 +8,11 @@ import { createClient } from '../../src/createClient.js';
 import { isInvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { defaultH2TransportOptions } from '../../src/h2/H2TransportOptions.js';
 import { startLedgerServer } from '../faults/helpers/ledgerServer.js';
+import { thrown } from './helpers/thrown.js';
 
 // Bad option values give an InvalidOptionError, which is a RangeError whose
 // message names the option and the value, and which is thrown before any
 // connection is opened.
-
-/** The error `fn` throws; fails the test when it throws nothing. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 function expectNamed(error: Error, option: string, value: string): void {
   expect(error).toBeInstanceOf(RangeError);

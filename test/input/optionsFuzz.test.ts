@@ -3,7 +3,10 @@ import fc from 'fast-check';
 import { clientOptionNames, resolveClientOptions } from '../../src/client/clientOptions.js';
 import { createClient } from '../../src/createClient.js';
 import { isInvalidOptionError } from '../../src/errors/InvalidOptionError.js';
-import { resolveH2TransportOptions } from '../../src/h2/H2TransportOptions.js';
+import {
+  defaultH2TransportOptions,
+  resolveH2TransportOptions,
+} from '../../src/h2/H2TransportOptions.js';
 
 // Any options object gives valid options or an InvalidOptionError (a
 // RangeError naming the option) — never a TypeError or another crash.
@@ -19,20 +22,7 @@ function outcome(fn: () => unknown): 'ok' | 'typed' {
   }
 }
 
-const transportNames = [
-  'scheduler',
-  'initialConnections',
-  'maxConnections',
-  'maxStreamsPerSession',
-  'initialWindowSize',
-  'connectionWindowBytes',
-  'connectTimeoutMs',
-  'reconnectBaseMs',
-  'reconnectMaxMs',
-  'ca',
-  'rejectUnauthorized',
-  'servername',
-];
+const transportNames = Object.keys(defaultH2TransportOptions);
 
 /** Numbers where validation goes wrong: NaN, infinities, zero, negatives, fractions, huge and tiny values. */
 const edgyNumber = fc.oneof(

@@ -4,6 +4,7 @@ import type { AdaptiveClient } from '../../src/client/AdaptiveClient.js';
 import { createClient } from '../../src/createClient.js';
 import { isInvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { type LedgerServer, startLedgerServer } from '../faults/helpers/ledgerServer.js';
+import { thrown } from './helpers/thrown.js';
 
 let server: LedgerServer | undefined;
 let client: AdaptiveClient | undefined;
@@ -13,16 +14,6 @@ afterEach(async () => {
   client = undefined;
   server = undefined;
 });
-
-/** The error `fn` throws; fails the test when it throws nothing. */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('origins', () => {
   // h2c only for http://, TLS for https://; anything else is refused up front.

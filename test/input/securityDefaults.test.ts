@@ -14,6 +14,7 @@ import { startLedgerServer } from '../faults/helpers/ledgerServer.js';
 import { startRawTcpServer } from '../faults/helpers/rawTcpServer.js';
 import { cliBuilt, freePort, spawnServe } from '../faults/helpers/serveProcess.js';
 import { runCli } from './helpers/runCli.js';
+import { failureOf } from './helpers/thrown.js';
 
 // Each secure default, checked against real sockets: what it is, and that
 // nothing quietly turns it off. docs/security.md lists them and where each
@@ -40,12 +41,7 @@ function client(url: string, options: Parameters<typeof createClient>[1] = {}): 
 describe('TLS verifies certificates unless told otherwise', () => {
   test('by default a certificate the client cannot verify fails the connection, and the server sees no request', async () => {
     const server = await tlsServer();
-    const error = await client(server.url)
-      .request({ path: '/' })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(client(server.url).request({ path: '/' }));
     expect(isTransportError(error)).toBe(true);
     if (!isTransportError(error)) return;
     expect(error.failure).toBe('connect');
@@ -72,12 +68,7 @@ describe('TLS verifies certificates unless told otherwise', () => {
     env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     try {
       const server = await tlsServer();
-      const error = await client(server.url)
-        .request({ path: '/' })
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+      const error = await failureOf(client(server.url).request({ path: '/' }));
       expect(isTransportError(error) && error.failure).toBe('connect');
     } finally {
       if (before === undefined) delete env.NODE_TLS_REJECT_UNAUTHORIZED;
@@ -141,12 +132,9 @@ describe('h2c only for http:// URLs', () => {
   test('an https:// client against an h2c server fails to connect rather than downgrade', async () => {
     const server = await startTestServer({ latencyMs: 1 });
     closers.push(() => server.close());
-    const error = await client(server.url.replace(/^http:/, 'https:'), { timeoutMs: 1000 })
-      .request({ path: '/' })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(
+      client(server.url.replace(/^http:/, 'https:'), { timeoutMs: 1000 }).request({ path: '/' }),
+    );
     expect(isTransportError(error) && error.failure).toBe('connect');
     expect(server.stats().streamsStarted).toBe(0);
   });
@@ -164,15 +152,12 @@ describe('servers bind to 127.0.0.1 unless a host is given', () => {
     closers.push(() => server.close());
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     if (outside === undefined) return; // no other interface here to try
-    const error = await client(`http://${outside}:${server.port}`, {
-      timeoutMs: 500,
-      connectTimeoutMs: 400,
-    })
-      .request({ path: '/' })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(
+      client(`http://${outside}:${server.port}`, {
+        timeoutMs: 500,
+        connectTimeoutMs: 400,
+      }).request({ path: '/' }),
+    );
     expect(isTransportError(error) && error.causeCode).toBe('ECONNREFUSED');
   });
 
@@ -212,12 +197,7 @@ describe('response size has a safe default', () => {
       body: () => Buffer.alloc(16 * MiB + 1, 0x61),
     });
     closers.push(() => server.close());
-    const error = await client(server.url)
-      .request({ path: '/huge' })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(client(server.url).request({ path: '/huge' }));
     expect(isTransportError(error) && error.failure).toBe('response-too-large');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(server.attempts[0]?.fate).toBe('client-reset');
