@@ -19,7 +19,10 @@ for (const status of [503, 429] as const) {
       retryAfterS: 2,
     });
     cleanup(() => server.close());
-    const client = createClient(server.url, { timeoutMs: 2000 });
+    // One connection: a connection the controller drains sends GOAWAY, which can overtake
+    // HEADERS still queued on it; the server then ignores those streams and they are
+    // retried, legitimately but outside what this test counts (docs/reliability.md).
+    const client = createClient(server.url, { timeoutMs: 2000, maxConnections: 1 });
     cleanup(() => client.close());
 
     const result = await runFaultScenario({

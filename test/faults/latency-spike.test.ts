@@ -41,7 +41,10 @@ function reaction(run: LoadRun) {
 test('latency ×10 for 3 s, then back: nothing is lost, the rate falls to half or less, then climbs back', async () => {
   const server = await startTestServer({ capacityTps: 400, latencyMs: 20 });
   cleanup(() => server.close());
-  const client = createClient(server.url, { timeoutMs: 2000 });
+  // One connection: a connection the controller drains sends GOAWAY, which can overtake
+  // HEADERS still queued on it; the server then ignores those streams and they are
+  // retried, legitimately but outside what this test counts (docs/reliability.md).
+  const client = createClient(server.url, { timeoutMs: 2000, maxConnections: 1 });
   cleanup(() => client.close());
 
   const result = await runFaultScenario({

@@ -13,7 +13,10 @@ const cleanup = cleanupAfterEach();
 test('SETTINGS maxConcurrentStreams 100 → 1 → 100 mid-session: the client follows the limit and loses nothing', async () => {
   const server = await startLedgerServer({ serviceMs: 20 });
   cleanup(() => server.close());
-  const client = createClient(server.url, { timeoutMs: 3000, maxConnections: 4 });
+  // One connection: a connection the controller drains sends GOAWAY, which can overtake
+  // HEADERS still queued on it; the server then ignores those streams and they are
+  // retried, legitimately but outside what this test counts (docs/reliability.md).
+  const client = createClient(server.url, { timeoutMs: 3000, maxConnections: 1 });
   cleanup(() => client.close());
   const acked: Record<string, number> = {};
   const mark = (name: string, start: number) => () => {

@@ -57,7 +57,10 @@ test('the embedded server refusing over capacity at 3× its capacity: every retr
     maxQueued: 2,
   });
   cleanup(() => server.close());
-  const client = createClient(server.url, { timeoutMs: 2000 });
+  // One connection: a connection the controller drains sends GOAWAY, which can overtake
+  // HEADERS still queued on it; the server then ignores those streams and they are
+  // retried, legitimately but outside what this test counts (docs/reliability.md).
+  const client = createClient(server.url, { timeoutMs: 2000, maxConnections: 1 });
   cleanup(() => client.close());
   const result = await runFaultScenario({
     scenario: 'refused-over-capacity',

@@ -23,7 +23,14 @@ whenBuilt(
     const serveArgs = ['--latency', '10ms'];
     let server: ServeProcess = await spawnServe(port, serveArgs);
     cleanup(() => server.kill('SIGKILL'));
-    const client = createClient(server.url, { timeoutMs: 1000, reconnectMaxMs: 500 });
+    // One connection: a connection the controller drains sends GOAWAY, which can overtake
+    // HEADERS still queued on it; the server then ignores those streams and they are
+    // retried, legitimately but outside what this test counts (docs/reliability.md).
+    const client = createClient(server.url, {
+      timeoutMs: 1000,
+      reconnectMaxMs: 500,
+      maxConnections: 1,
+    });
     cleanup(() => client.close());
     let restartedAtMs = Number.NaN;
     let restarted: Promise<void> | undefined;

@@ -12,7 +12,10 @@ const cleanup = cleanupAfterEach();
 test('the server destroys every socket mid-load, twice: in-flight streams fail unretried, the client reconnects', async () => {
   const server = await startLedgerServer({ serviceMs: 40 });
   cleanup(() => server.close());
-  const client = createClient(server.url, { timeoutMs: 3000 });
+  // One connection: a connection the controller drains sends GOAWAY, which can overtake
+  // HEADERS still queued on it; the server then ignores those streams and they are
+  // retried, legitimately but outside what this test counts (docs/reliability.md).
+  const client = createClient(server.url, { timeoutMs: 3000, maxConnections: 1 });
   cleanup(() => client.close());
   const destroyed: number[] = [];
 

@@ -18,8 +18,12 @@ test('1 KiB flow-control windows both ways with 256 KiB bodies both ways: every 
     responseBytes: bodyBytes,
   });
   cleanup(() => server.close());
+  // One connection: a connection the controller drains sends GOAWAY, which can overtake
+  // HEADERS still queued on it; the server then ignores those streams and they are
+  // retried, legitimately but outside what this test counts (docs/reliability.md).
   const client = createClient(server.url, {
     timeoutMs: 10_000,
+    maxConnections: 1,
     initialWindowSize: KiB,
     // The connection window cannot go below the protocol's 65,535 (RFC 9113 §6.9.2).
     connectionWindowBytes: 65_535,
