@@ -379,6 +379,8 @@ export class AdaptiveClient {
     switch (outcome.kind) {
       case 'response': {
         job.endAtMs = outcome.atMs;
+        // A response held back by our own receive window is a window-bound path too (flow-control.json).
+        if (outcome.windowStalled === true) job.windowStalled = true;
         const status = outcome.status;
         const congestion = status === 429 ? 'http429' : status === 503 ? 'http503' : undefined;
         const ok = status < 500 && status !== 429;

@@ -299,6 +299,9 @@ export class SimConnection implements ClientSession, StreamHost {
       headers: ctx.responseHeaders,
       body: ctx.responseBody,
       atMs: ctx.scheduler.now(),
+      // The server's sender waited for credit exactly when the windows this client advertised
+      // were used up: the client's own receive window held the response back.
+      windowStalled: stream.down?.stalled === true,
     });
     this.#closeIfDrained();
   }

@@ -47,6 +47,15 @@ export type DispatchOutcome =
       readonly body: Uint8Array;
       /** Response end, ms. */
       readonly atMs: number;
+      /**
+       * True if the response body waited on the client's own receive window
+       * (connection or stream level, RFC 9113 §6.9): the peer had DATA to
+       * send and no credit to send it with. The receive-side counterpart of
+       * `onSent`'s `windowStalled`, so the controller sees a window-bound
+       * path whichever way the large bodies flow. Absent means not detected
+       * (a transport that cannot tell reports nothing rather than guess).
+       */
+      readonly windowStalled?: boolean | undefined;
     }
   | {
       readonly kind: 'retryable';
