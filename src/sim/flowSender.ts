@@ -91,8 +91,11 @@ export class FlowSender<T> {
     this.#scheduler = scheduler;
     this.#link = link;
     this.#connectionWindowBytes = connectionWindowBytes;
-    this.#streamUpdateBytes = streamWindowBytes / 2;
-    this.#connectionUpdateBytes = connectionWindowBytes / 2;
+    // nghttp2_should_send_window_update: recv_window_size >= local_window_size / 2 in int32
+    // arithmetic, so 32,767 for the default 65,535. A fractional half (32,767.5) kept the last
+    // 16,383-byte frame of each default window uncredited until the next frame arrived.
+    this.#streamUpdateBytes = Math.floor(streamWindowBytes / 2);
+    this.#connectionUpdateBytes = Math.floor(connectionWindowBytes / 2);
     this.#maxFrameBytes = maxFrameBytes;
     this.#onFinished = onFinished;
   }

@@ -172,6 +172,60 @@ describe('SimTransport', () => {
     expect(stalled.outcome).toMatchObject({ kind: 'response' });
   });
 
+  it('credits a default window in half-window batches rounded down, as nghttp2 does', () => {
+    // nghttp2 sends WINDOW_UPDATE once recv_window_size >= local_window_size / 2 in int32
+    // arithmetic: 32,767 for 65,535, so a window's four frames (3 × 16,384 + 16,383) come back in
+    // two batches one RTT later and 256 KiB goes in exactly four round trips. With a threshold of
+    // 32,767.5 the last frame of each window waited for the next one, and it took longer.
+    const s = fixture(
+      {},
+      {
+        request: { method: 'POST', path: '/', bodyBytes: 256 * 1024, headerBytes: 40 },
+        network: { rttMs: 10, bandwidthBytesPerS: Infinity, setupRtts: 2 },
+        http2: { streamWindowBytes: 65_535, connectionWindowBytes: 65_535, maxFrameBytes: 16_384 },
+      },
+    );
+    const h = harness(s);
+    h.transport.resize(1);
+    h.scheduler.run(20);
+    const { trace } = h.dispatch();
+    h.scheduler.flush();
+    expect(trace.sentAtMs).toBe(20 + 4 * 10);
+  });
+
+  it('says a response waited on the client’s own receive window', () => {
+    const download = (windowBytes: number) =>
+      fixture(
+        {},
+        {
+          request: { method: 'GET', path: '/', bodyBytes: 0, headerBytes: 40 },
+          response: { status: 200, bodyBytes: 256 * 1024, headerBytes: 20 },
+          network: { rttMs: 10, bandwidthBytesPerS: Infinity, setupRtts: 2 },
+          http2: {
+            streamWindowBytes: windowBytes,
+            connectionWindowBytes: windowBytes,
+            maxFrameBytes: 16_384,
+          },
+        },
+      );
+    const outcomeWith = (windowBytes: number) => {
+      const h = harness(download(windowBytes));
+      h.transport.resize(1);
+      h.scheduler.run(20);
+      const { trace } = h.dispatch();
+      h.scheduler.flush();
+      return trace;
+    };
+    const small = outcomeWith(65_535);
+    const large = outcomeWith(1 << 20);
+    // No request body, so nothing stalled on the way out.
+    expect(small.stalled).toBe(false);
+    expect(small.outcome).toMatchObject({ kind: 'response', windowStalled: true });
+    expect(large.outcome).toMatchObject({ kind: 'response', windowStalled: false });
+    // 256 KiB through 64 KiB receive windows takes three more round trips than through 1 MiB ones.
+    expect(small.outcome!.atMs - large.outcome!.atMs).toBeGreaterThanOrEqual(3 * 10);
+  });
+
   it('cancel sends RST_STREAM(CANCEL): reported on the wire, counted by the server, no response', () => {
     const h = harness(fixture());
     h.transport.resize(1);
