@@ -24,10 +24,31 @@ export interface LoadResult {
   readonly retries: number;
 }
 
+/**
+ * What the client's own Prometheus metrics said just before a hung run was
+ * killed (docs/metrics.md): the run's outcome counts without its report,
+ * and the sessions still open by state.
+ */
+export interface ScrapedCounts {
+  readonly succeeded: number;
+  readonly timedOut: number;
+  readonly rejected: number;
+  readonly failed: number;
+  readonly cancelledOnWire: number;
+  readonly sessionsDraining: number;
+  readonly sessionsReady: number;
+}
+
 /** How a CLI run ended. */
 export type LoadOutcome =
   | { readonly kind: 'ok'; readonly result: LoadResult; readonly wallMs: number }
-  | { readonly kind: 'hung' | 'failed'; readonly detail: string; readonly wallMs: number };
+  | {
+      readonly kind: 'hung' | 'failed';
+      readonly detail: string;
+      readonly wallMs: number;
+      /** For a hung run, its metrics scraped before it was killed (undefined if the scrape failed). */
+      readonly scraped?: ScrapedCounts | undefined;
+    };
 
 /** One `h2flow load` invocation. */
 export interface LoadArgs {
@@ -40,6 +61,8 @@ export interface LoadArgs {
   readonly timeoutS: number;
   readonly bodyBytes: number;
   readonly caPath?: string | undefined;
+  /** `--metrics-port`: lets the watchdog read a hung run's counters before it kills it. */
+  readonly metricsPort?: number | undefined;
 }
 
 /** Grace after duration + timeout before the watchdog kills a run, ms. */
@@ -77,6 +100,7 @@ export function loadArgv(a: LoadArgs): string[] {
     '--header',
     'content-type:application/json',
     ...(a.caPath === undefined ? [] : ['--ca', a.caPath]),
+    ...(a.metricsPort === undefined ? [] : ['--metrics-port', String(a.metricsPort)]),
     '--json',
   ];
 }
@@ -96,10 +120,14 @@ export function runLoadCli(a: LoadArgs): Promise<LoadOutcome> {
     if (stderr.length < 16_384) stderr += c;
   });
   let hung = false;
+  let scraped: ScrapedCounts | undefined;
   const watchdog = setTimeout(
     () => {
       hung = true;
-      child.kill('SIGKILL');
+      void scrape(a.metricsPort).then((counts) => {
+        scraped = counts;
+        child.kill('SIGKILL');
+      });
     },
     (a.durationS + a.timeoutS) * 1000 + watchdogGraceMs,
   );
@@ -112,6 +140,7 @@ export function runLoadCli(a: LoadArgs): Promise<LoadOutcome> {
           kind: 'hung',
           detail: `h2flow load did not exit within ${a.durationS + a.timeoutS} s + ${watchdogGraceMs / 1000} s; killed. stderr: ${stderr.trim()}`,
           wallMs,
+          scraped,
         });
         return;
       }
@@ -129,4 +158,35 @@ export function runLoadCli(a: LoadArgs): Promise<LoadOutcome> {
       }
     });
   });
+}
+
+/** Reads the counters a hung run's metrics endpoint exposes; undefined if there is none or it does not answer in 2 s. */
+async function scrape(port: number | undefined): Promise<ScrapedCounts | undefined> {
+  if (port === undefined) return undefined;
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    const text = await res.text();
+    // `name{labels} value`, summed over the label sets that match.
+    const sum = (name: string, label = ''): number => {
+      let total = 0;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(`${name}{`) || !line.includes(label)) continue;
+        total += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+      }
+      return total;
+    };
+    return {
+      succeeded: sum('h2flow_requests_total', 'outcome="succeeded"'),
+      timedOut: sum('h2flow_requests_total', 'outcome="timed_out"'),
+      rejected: sum('h2flow_requests_total', 'outcome="rejected"'),
+      failed: sum('h2flow_requests_total', 'outcome="failed"'),
+      cancelledOnWire: sum('h2flow_wire_cancellations_total'),
+      sessionsDraining: sum('h2flow_sessions', 'state="draining"'),
+      sessionsReady: sum('h2flow_sessions', 'state="ready"'),
+    };
+  } catch {
+    return undefined;
+  }
 }

@@ -60,8 +60,8 @@ export function ensureNginx(log: (line: string) => void): string {
   return bin;
 }
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; nginx binds it a moment later). */
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1: the OS picks it, and nginx or a load run binds it a moment later. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -18,6 +18,10 @@
  *   RST_STREAMs in nginx's log;
  * - the same pattern over TLS (ALPN h2, a certificate made at run time),
  *   short: adaptive at most 1 connection, and naive.
+ * Each run also serves its client's Prometheus metrics (`--metrics-port`):
+ * if `h2flow load` has not exited well after its duration plus one timeout,
+ * the watchdog reads its counters there, then kills it, so a hung run is
+ * still judged on what its client did.
  * Then nginx is stopped by its pid file, a table is printed, one JSON line
  * per run goes to bench/results/latest.jsonl, and the exit code is 1 if
  * any bound failed.
@@ -29,7 +33,7 @@ import { parseArgs } from 'node:util';
 import { appendResult } from '../bench/lib/results.js';
 import { probeConnectionCapacity } from '../src/load/probeConnectionCapacity.js';
 import { type LoadOutcome, loadArgv, runLoadCli } from './loadCli.js';
-import { ensureNginx, type NginxStreamLog, startNginx } from './nginx.js';
+import { ensureNginx, freePort, type NginxStreamLog, startNginx } from './nginx.js';
 
 /** Little's law for one nginx connection: 100 streams / 0.05 s. */
 const perConnectionTps = 2000;
@@ -62,14 +66,17 @@ interface RunSpec {
 }
 
 const result = (o: Observed) => (o.outcome.kind === 'ok' ? o.outcome.result : undefined);
+/** Timeouts from the report, or from the metrics of a run that hung (so the seed's failure is still judged). */
+const timedOut = (o: Observed): number | undefined =>
+  o.outcome.kind === 'ok' ? o.outcome.result.timedOut : o.outcome.scraped?.timedOut;
 const exited: Bound = { label: 'load exited with a result', ok: (o) => o.outcome.kind === 'ok' };
-const noTimeouts: Bound = { label: '0 timeouts', ok: (o) => result(o)?.timedOut === 0 };
+const noTimeouts: Bound = { label: '0 timeouts', ok: (o) => timedOut(o) === 0 };
 const noRst: Bound = { label: '0 RST_STREAM at nginx', ok: (o) => o.nginx.rstReceived === 0 };
 const goodputAtLeast = (tps: number): Bound => ({
   label: `goodput ≥ ${tps.toLocaleString('en')}/s`,
   ok: (o) => (result(o)?.goodputTps ?? 0) >= tps,
 });
-const someTimeouts: Bound = { label: 'timeouts > 0', ok: (o) => (result(o)?.timedOut ?? 0) > 0 };
+const someTimeouts: Bound = { label: 'timeouts > 0', ok: (o) => (timedOut(o) ?? 0) > 0 };
 const someRst: Bound = { label: 'RST_STREAM at nginx > 0', ok: (o) => o.nginx.rstReceived > 0 };
 
 function specs(short: boolean): RunSpec[] {
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
         timeoutS,
         bodyBytes,
         caPath: spec.tls ? nginx.caPath : undefined,
+        metricsPort: await freePort(),
       };
       log(`\n${spec.name}: h2flow ${loadArgv(args).join(' ')}`);
       const probeTps = await probe(args.url, args.caPath);
@@ -213,7 +221,12 @@ function describe(o: Observed, failed: readonly string[]): string {
   const nginxLine = `nginx: ${n.rstReceived} RST_STREAM (${n.cancel} CANCEL), ${n.refused} refused, ${n.goawayTooManyRefused} GOAWAY for too many refusals, ${n.errors} error lines`;
   const verdict = failed.length === 0 ? 'bounds held' : `FAILED: ${failed.join(', ')}`;
   if (o.outcome.kind !== 'ok') {
-    return `  ${o.outcome.detail}\n  ${probeLine}\n  ${nginxLine}\n  ${verdict}`;
+    const m = o.outcome.scraped;
+    const metricsLine =
+      m === undefined
+        ? 'its metrics could not be read'
+        : `its metrics before the kill: succeeded ${m.succeeded}, timed out ${m.timedOut}, shed ${m.rejected}, failed ${m.failed}, RST sent ${m.cancelledOnWire}; sessions ready ${m.sessionsReady}, draining ${m.sessionsDraining}`;
+    return `  ${o.outcome.detail}\n  ${metricsLine}\n  ${probeLine}\n  ${nginxLine}\n  ${verdict}`;
   }
   const r = o.outcome.result;
   return (
@@ -237,7 +250,9 @@ function table(rows: readonly Row[]): string {
     'result',
   ];
   const lines = rows.map((row) => {
-    const r = row.observed.outcome.kind === 'ok' ? row.observed.outcome.result : undefined;
+    const out = row.observed.outcome;
+    const r = out.kind === 'ok' ? out.result : undefined;
+    const m = out.kind === 'ok' ? undefined : out.scraped;
     const n = row.observed.nginx;
     const num = (x: number | undefined): string =>
       x === undefined ? '—' : Math.round(x).toLocaleString('en');
@@ -246,9 +261,9 @@ function table(rows: readonly Row[]): string {
       num(r?.goodputTps),
       row.spec.goodputFloorTps > 0 ? num(row.spec.goodputFloorTps) : 'fails',
       Number.isNaN(row.observed.probeTps) ? '—' : num(row.observed.probeTps),
-      num(r?.timedOut),
-      num(r?.rejected),
-      num(r?.cancelledOnWire),
+      num(r?.timedOut ?? m?.timedOut),
+      num(r?.rejected ?? m?.rejected),
+      num(r?.cancelledOnWire ?? m?.cancelledOnWire),
       num(n.rstReceived),
       num(n.refused),
       row.failed.length === 0
@@ -266,6 +281,7 @@ function table(rows: readonly Row[]): string {
 
 function record(spec: RunSpec, o: Observed, failed: readonly string[], version: string): void {
   const r = o.outcome.kind === 'ok' ? o.outcome.result : undefined;
+  const m = o.outcome.kind === 'ok' ? undefined : o.outcome.scraped;
   appendResult('interop', {
     run: spec.name,
     server: version,
@@ -274,9 +290,10 @@ function record(spec: RunSpec, o: Observed, failed: readonly string[], version: 
     outcome: o.outcome.kind,
     goodputTps: r === undefined ? null : Math.round(r.goodputTps),
     goodputFloorTps: spec.goodputFloorTps,
-    timedOut: r?.timedOut ?? null,
-    rejected: r?.rejected ?? null,
-    cancelledOnWire: r?.cancelledOnWire ?? null,
+    timedOut: r?.timedOut ?? m?.timedOut ?? null,
+    rejected: r?.rejected ?? m?.rejected ?? null,
+    cancelledOnWire: r?.cancelledOnWire ?? m?.cancelledOnWire ?? null,
+    ...(m === undefined ? {} : { scrapedBeforeKill: m }),
     connectionsMax: r?.connectionsMax ?? null,
     probeTps: Number.isNaN(o.probeTps) ? null : Math.round(o.probeTps),
     nginxRst: o.nginx.rstReceived,
