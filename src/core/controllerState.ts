@@ -17,6 +17,15 @@ export interface ControllerState {
   readonly windowsSinceConnectionChange: number;
   /** Completed throughput just before the last added connection, req/s; 0 when no add is being judged. */
   readonly throughputBeforeAddTps: number;
+  /**
+   * Windows of the add being judged in which its sessions were up and the rate in force could carry
+   * the gain the add must show; the verdict waits for `connectionEvalWindows` of them.
+   */
+  readonly experimentWindows: number;
+  /** Completions in those windows. */
+  readonly experimentCompleted: number;
+  /** Total length of those windows, ms. */
+  readonly experimentMs: number;
   /** The connection target before the add being judged (undone if the add does not pay). */
   readonly connectionsBeforeAdd: number;
   /** Smoothed completed throughput (EWMA over windows), req/s. */
@@ -47,6 +56,9 @@ export function initialControllerState(options: ControllerOptions): ControllerSt
     baselineServiceMs: 0,
     windowsSinceConnectionChange: 0,
     throughputBeforeAddTps: 0,
+    experimentWindows: 0,
+    experimentCompleted: 0,
+    experimentMs: 0,
     connectionsBeforeAdd: options.initialConnections,
     throughputTps: 0,
     inFlightMean: 0,

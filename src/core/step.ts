@@ -31,6 +31,12 @@ const flatThroughputFraction = 0.1;
 const connectionHeadroom = 1.1;
 /** Drain only if the remaining connections would stay this far below the high-utilization mark. */
 const drainMarginFraction = 0.8;
+/** An add is judged after at most this many × `connectionEvalWindows` windows, however few of them tested it. */
+const experimentPatience = 4;
+/** Completions an add's experiment needs before its verdict (their count's noise is about 7%). */
+const minExperimentCompletions = 200;
+/** On a window-bound path the rate may lead delivered throughput by at most this factor. */
+const windowBoundRateLead = 1.25;
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 /** Counts and latencies from the outside world may be NaN or negative; the controller reads them as 0. */
@@ -80,11 +86,26 @@ export function step(
 
   // Signals.
   const queueTargetMs = o.queueTargetFraction * o.timeoutMs;
-  const queueOver = queueWaitP99Ms > queueTargetMs;
-  const queueBuilding = queueWaitP99Ms > queueTargetMs * o.queueBuildingFraction;
+  const windowStalled = sane(window.windowStalls) > 0;
+  // A window-bound path queues inside the connection, out of the client's sight: a stream waiting
+  // for flow-control credit is already in flight, so its wait shows as service latency above the
+  // unloaded baseline, never as queue wait (flow-control.json: 100 responses sharing one 64 KiB
+  // window took 3.7 s each while the client's queue was empty). With windows stalling, that excess
+  // is queue wait too, so the queue rules (hold, cut, add) see the path's whole queue.
+  // Little's law gives the latency of the streams in flight now (mean in flight ÷ completions),
+  // a window before their completions report it. A window with none completes fewer than one per
+  // window length, which bounds the latency from below as one completion would.
+  const inFlightLatencyMs =
+    (sane(window.slotsInUseMean) * durationS * 1000) / Math.max(sane(window.completed), 1);
+  const windowWaitMs =
+    windowStalled && state.baselineServiceMs > 0
+      ? Math.max(0, Math.max(serviceP50Ms, inFlightLatencyMs) - state.baselineServiceMs)
+      : 0;
+  const pathWaitMs = Math.max(queueWaitP99Ms, windowWaitMs);
+  const queueOver = pathWaitMs > queueTargetMs;
+  const queueBuilding = pathWaitMs > queueTargetMs * o.queueBuildingFraction;
   const utilization = slotsTotal > 0 ? Math.min(1, sane(window.slotsInUseMean) / slotsTotal) : 0;
   const slotsFull = utilization >= o.highUtilizationFraction;
-  const windowStalled = sane(window.windowStalls) > 0;
   const pathFull = queueBuilding && (slotsFull || windowStalled);
   const demandLimited = offeredTps < state.rateTps * o.demandLimitedFraction;
   const congestion = firstCongestion(window.congestion);
@@ -97,7 +118,10 @@ export function step(
     ? state.baselineServiceMs
     : state.baselineServiceMs === 0 || serviceP50Ms < state.baselineServiceMs
       ? serviceP50Ms
-      : state.baselineServiceMs + (serviceP50Ms - state.baselineServiceMs) * o.baselineRiseFraction;
+      : windowWaitMs > queueTargetMs * o.queueBuildingFraction
+        ? state.baselineServiceMs
+        : state.baselineServiceMs +
+          (serviceP50Ms - state.baselineServiceMs) * o.baselineRiseFraction;
   const throughputTps =
     state.throughputTps === 0
       ? completedTps
@@ -115,17 +139,49 @@ export function step(
 
   // 1. Judge a pending add once the new sessions are up and have had time to carry load.
   const judging = throughputBeforeAddTps > 0;
-  if (
+  const gainTps = throughputBeforeAddTps * (1 + o.minConnectionGainFraction);
+  const sessionsUp = sane(window.connections) >= connections;
+  // Only windows whose rate could carry the gain test the add: under a lower rate the token bucket,
+  // not the path, caps completions (flow-control-upload.json: an add judged while a queue cut held
+  // the rate at 52 req/s was called useless, and the pool fell back to 1 connection for 30 s).
+  const experimentWindow = judging && sessionsUp && state.rateTps >= gainTps;
+  let experimentWindows = state.experimentWindows + (experimentWindow ? 1 : 0);
+  let experimentCompleted =
+    state.experimentCompleted + (experimentWindow ? sane(window.completed) : 0);
+  let experimentMs = state.experimentMs + (experimentWindow ? durationS * 1000 : 0);
+  // With n completions a throughput is known to about 1/√n: a few windows of a 100 req/s path
+  // (flow-control.json) hold a few dozen, and a 5% gain drowns in that noise. So the experiment
+  // also waits for enough completions, and its throughput is their mean over its windows or the
+  // smoothed one, whichever is higher: undoing a useful add costs `serverBoundHoldMs` of capacity.
+  const experimentTps = experimentMs > 0 ? (1000 * experimentCompleted) / experimentMs : 0;
+  // Past `experimentPatience` × `connectionEvalWindows` windows the add is judged on what the path
+  // carried anyway: a rate held below the gain that long was held by the path's own queue, which
+  // the added sessions did not relieve; and an experiment must not hold back the queue cuts
+  // (suppressed while judging) for good.
+  const experimentDone =
     judging &&
     windowsSinceChange >= o.connectionEvalWindows &&
-    sane(window.connections) >= connections
-  ) {
+    sessionsUp &&
+    ((experimentWindows >= o.connectionEvalWindows &&
+      experimentCompleted >= minExperimentCompletions) ||
+      windowsSinceChange >= o.connectionEvalWindows * experimentPatience);
+  // Keeping a useful add needs less evidence than undoing one (an extra connection costs little, a
+  // wrong undo costs `serverBoundHoldMs` of capacity): on a window-bound path, where a slower server
+  // is no verdict, an add whose throughput already shows the gain is kept at once, and the pool may
+  // grow again while the windows are still full.
+  const experimentPassed =
+    judging &&
+    windowStalled &&
+    windowsSinceChange >= o.connectionEvalWindows &&
+    sessionsUp &&
+    Math.max(throughputTps, experimentTps) >= gainTps;
+  if (experimentDone || experimentPassed) {
     // The experiment can only show a gain if callers offered more than the
     // gain it asks for. Judging demand against the rate instead would excuse
     // every failed add: the slow start re-entered at the add doubles the rate
     // past the offered load within a few windows.
-    const gainTps = throughputBeforeAddTps * (1 + o.minConnectionGainFraction);
-    if (throughputTps < gainTps && offeredTps >= gainTps) {
+    const noGain = Math.max(throughputTps, experimentTps) < gainTps && offeredTps >= gainTps;
+    if (experimentDone && noGain) {
       pathState = 'server-bound';
       serverBoundUntilMs = endMs + o.serverBoundHoldMs;
       connections = Math.max(o.minConnections, state.connectionsBeforeAdd);
@@ -133,6 +189,9 @@ export function step(
       connectionReason = 'server-bound';
     }
     throughputBeforeAddTps = 0;
+    experimentWindows = 0;
+    experimentCompleted = 0;
+    experimentMs = 0;
   }
   // Service latency rising *as load rises* is the server saturating (issue 2 §2): more streams in
   // flight, the same throughput, each one slower (Little's law with a capped service rate). In a
@@ -168,18 +227,29 @@ export function step(
   const deliveredTps =
     state.throughputTps > 0 ? Math.max(completedTps, throughputTps) : state.rateTps;
   const cut = (factor: number): number => factor * Math.min(state.rateTps, deliveredTps);
+  // The client's queue over its target and not already shrinking; not while an add is judged.
+  const clientQueueOver =
+    queueWaitP99Ms > queueTargetMs && !judging && queueLength >= state.queueLength;
+  // The windows' queue over its target and not already shrinking (fewer streams in flight than
+  // before). Requests waiting on a window are on the wire where no admission can shed them: only a
+  // lower rate drains them, add being judged or not (the judge waits for the rate to recover).
+  const windowQueueOver = windowWaitMs > queueTargetMs && inFlightMean >= state.inFlightMean;
+  // A cut holds off the next for one queue wait (TCP's once per round trip). A window wait counts
+  // only up to the target: the shrinking test already spares a draining window queue, and a
+  // Little's-law wait from a window with one completion can be seconds long.
+  const holdMs = Math.max(queueWaitP99Ms, Math.min(windowWaitMs, queueTargetMs));
   if (congestion !== undefined) {
     // A window with both signals cuts at least as deep as either would alone,
     // whichever factor the options make the smaller.
     rateTps = cut(queueOver ? Math.min(o.decreaseFactor, o.queueDecreaseFactor) : o.decreaseFactor);
     phase = 'avoidance';
     rateReason = congestionReason[congestion];
-    decreaseHoldUntilMs = endMs + queueWaitP99Ms;
-  } else if (queueOver && !judging && !holding && queueLength >= state.queueLength) {
+    decreaseHoldUntilMs = endMs + holdMs;
+  } else if ((clientQueueOver || windowQueueOver) && !holding) {
     rateTps = cut(o.queueDecreaseFactor);
     phase = 'avoidance';
     rateReason = 'queue-over-target';
-    decreaseHoldUntilMs = endMs + queueWaitP99Ms;
+    decreaseHoldUntilMs = endMs + holdMs;
   } else if (holding || queueBuilding) {
     // A queue behind the slots means the rate already meets capacity: hold until it drains.
     phase = 'avoidance';
@@ -194,6 +264,18 @@ export function step(
     phase = 'avoidance';
     rateTps = state.rateTps + o.additiveIncreaseTpsPerS * durationS;
     rateReason = 'additive-increase';
+  }
+  // On a window-bound path a rate above what the windows deliver cannot be shed at admission (the
+  // client's queue stays empty): the excess goes on the wire and queues in the windows, visible
+  // only a latency later. So the rate keeps a bounded lead over delivered throughput, as BBR paces
+  // at a gain over its bandwidth estimate: 25%, or one additive step where that is more, so a rate
+  // cut far down can climb back as fast as additive increase allows.
+  if ((windowStalled || state.pathState === 'window-bound') && state.throughputTps > 0) {
+    const leadTps = Math.max(
+      deliveredTps * (windowBoundRateLead - 1),
+      o.additiveIncreaseTpsPerS * durationS,
+    );
+    rateTps = Math.min(rateTps, deliveredTps + leadTps);
   }
   rateTps = clamp(rateTps, o.minRateTps, o.maxRateTps);
 
@@ -217,13 +299,28 @@ export function step(
     const slotsPerConnection = slotsTotal / Math.max(1, sane(window.connections));
     const neededStreams =
       Math.max(offeredTps, completedTps) * (serviceP50Ms / 1000) * connectionHeadroom;
+    // A window-bound connection carries what its flow-control window lets through, whatever its
+    // free slots, so slots ask for one more connection while every window is full. There the pool is
+    // sized by what each connection delivers: connections = demand ÷ throughput per connection.
+    const windowBound = windowStalled && !slotsFull;
+    const perConnectionTps = deliveredTps / Math.max(1, sane(window.connections));
     const needed =
-      slotsPerConnection > 0 ? Math.ceil(neededStreams / slotsPerConnection) : connections + 1;
+      windowBound && perConnectionTps > 0
+        ? Math.ceil((Math.max(offeredTps, completedTps) * connectionHeadroom) / perConnectionTps)
+        : slotsPerConnection > 0
+          ? Math.ceil(neededStreams / slotsPerConnection)
+          : connections + 1;
     const before = connections;
     connections = clamp(Math.max(before + 1, Math.min(needed, before * 2)), 1, o.maxConnections);
     // Judge against what the path carried just before the add, not a smoothed history that may
-    // still remember a capacity the path has lost (a SETTINGS shrink, a latency spike).
-    throughputBeforeAddTps = Math.max(completedTps > 0 ? completedTps : throughputTps, 1e-9);
+    // still remember a capacity the path has lost (a SETTINGS shrink, a latency spike). Streams
+    // sharing a flow-control window finish in bunches, though, and one bunch set a bar two
+    // connections never reached (flow-control-upload.json): there, no more than the history.
+    const carriedTps = windowStalled ? Math.min(completedTps, throughputTps) : completedTps;
+    throughputBeforeAddTps = Math.max(completedTps > 0 ? carriedTps : throughputTps, 1e-9);
+    experimentWindows = 0;
+    experimentCompleted = 0;
+    experimentMs = 0;
     restartThroughput = true;
     connectionsBeforeAdd = before;
     windowsSinceChange = 0;
@@ -259,6 +356,9 @@ export function step(
       baselineServiceMs,
       windowsSinceConnectionChange: windowsSinceChange,
       throughputBeforeAddTps,
+      experimentWindows,
+      experimentCompleted,
+      experimentMs,
       connectionsBeforeAdd,
       throughputTps: restartThroughput ? completedTps : throughputTps,
       inFlightMean: smoothedInFlight,

@@ -53,7 +53,18 @@ export function controlLoop(
       const result = step(state, window, options);
       state = result.state;
       subscriber.next({ window, decision: result.decision, state });
-      this.schedule(undefined, nextWindowMs(window.serviceP50Ms, options));
+      // Time spent waiting for flow-control credit is queueing, and queueing never lengthens a
+      // window (queue wait does not): a window-bound path's windows follow its unloaded latency,
+      // and are never longer than the queue-wait target they must keep the wait under.
+      const latencyMs =
+        window.windowStalls > 0 && state.baselineServiceMs > 0
+          ? Math.min(
+              window.serviceP50Ms,
+              state.baselineServiceMs,
+              (options.queueTargetFraction * options.timeoutMs) / options.windowLatencyMultiple,
+            )
+          : window.serviceP50Ms;
+      this.schedule(undefined, nextWindowMs(latencyMs, options));
     }, options.minWindowMs);
     return () => {
       timer.unsubscribe();

@@ -19,7 +19,9 @@ const slotBound = (endMs: number, overrides: Partial<ControlWindow> = {}): Contr
 
 /** The state right after the controller added a second connection at t = 1000 ms. */
 function afterAdd(): ControllerState {
-  const r = step(avoidanceState(), slotBound(1000), defaults);
+  // The rate lets the 3000 req/s offered through: only windows whose rate could carry the gain
+  // test an add (under a lower rate the token bucket, not the path, caps completions).
+  const r = step(avoidanceState({ rateTps: 3000 }), slotBound(1000), defaults);
   expect(r.decision.reason).toBe('add-connection');
   expect(r.decision.connections).toBe(2);
   return r.state;

@@ -108,4 +108,45 @@ describe('controlLoop', () => {
       });
     });
   });
+  it('keeps a window-bound path at its unloaded latency: waiting for window credit never lengthens a window', () => {
+    const durations = (windowStalled: boolean): number[] => {
+      const scheduler = testScheduler();
+      const seen: number[] = [];
+      scheduler.run(() => {
+        const events = new Subject<LoopEvent>();
+        const loop$ = controlLoop(
+          events,
+          { capacity: () => capacity(100), queueLength: () => 0 },
+          options,
+          scheduler,
+        );
+        const settle = (atMs: number, latencyMs: number): void => {
+          scheduler.schedule(() => {
+            events.next({ kind: 'dispatched', atMs, queueWaitMs: 0 });
+            events.next({
+              kind: 'settled',
+              sample: {
+                submittedAtMs: atMs,
+                dispatchedAtMs: atMs - latencyMs,
+                endAtMs: atMs,
+                outcome: 'succeeded',
+                settledAtMs: atMs,
+                retries: 0,
+                cancelledOnWire: false,
+                windowStalled,
+              },
+            });
+          }, atMs);
+        };
+        // A 50 ms response sets the baseline; the next one took 800 ms, 750 of them waiting for credit.
+        settle(50, 50);
+        settle(150, 800);
+        loop$.pipe(take(3)).subscribe((step) => seen.push(Math.round(step.window.durationMs)));
+      });
+      return seen;
+    };
+    expect(durations(true)).toEqual([100, 100, 100]);
+    // The same latency with no stall is service time: the window stretches to two p50s.
+    expect(durations(false)[2]).toBeGreaterThanOrEqual(1600);
+  });
 });
