@@ -288,7 +288,7 @@ offering early and still reports.`;
 export function buildLoadCommand(): Command {
   return new Command('load')
     .description(
-      'Offer an open-loop load to an HTTP/2 server (naive or adaptive client) and report\n' +
+      'Offer an open-loop load to an HTTP/2 server (naive or adaptive client) and report ' +
         'goodput, timeouts, rejections, wire cancellations and queue wait.',
     )
     .argument('<url>', 'target, http:// (h2c) or https:// (TLS); its path is requested')
