@@ -6,6 +6,7 @@ import {
   type OutgoingHttpHeaders,
   type Settings,
 } from 'node:http2';
+import type { Duplex } from 'node:stream';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { SessionCapacity } from '../core/capacity.js';
 import type { GoawayRecord } from './classifyStreamClose.js';
@@ -21,6 +22,18 @@ import { socketWriteQueueBytes } from './socketWriteQueueBytes.js';
  * acts on it.
  */
 const streamIdRetireAt = 2 ** 31 - 1 - 2 * 100_000;
+
+/**
+ * How long a draining session may wait for its streams before it is destroyed, ms. Long enough
+ * for any in-flight request inside a usual budget to finish on a connection the pool no longer needs.
+ */
+export const drainTimeoutMs = 30_000;
+
+/**
+ * The grace `close()` gives a session, ms: by then the client has settled every request (each
+ * within its own budget), so a stream still open is one whose reset cannot be written.
+ */
+export const closeGraceMs = 2_000;
 
 /**
  * One `node:http2` client session and the facts the pool decides on: its
@@ -49,6 +62,10 @@ export class H2Session implements PickCandidate {
   #error: (Error & { code?: string }) | undefined;
   #closedByUs = false;
   #connectTimer: Subscription | undefined;
+  #drainTimer: Subscription | undefined;
+  #drainDueMs = Number.POSITIVE_INFINITY;
+  #socket: Duplex | undefined;
+  readonly #scheduler: SchedulerLike;
   /** The peer's SETTINGS_INITIAL_WINDOW_SIZE: the send window of each new stream (RFC 9113 §6.9.2). */
   #peerInitialWindowBytes = 65_535;
   #lastStreamId = 0;
@@ -62,13 +79,17 @@ export class H2Session implements PickCandidate {
   ) {
     this.id = id;
     this.#hooks = hooks;
+    this.#scheduler = scheduler;
     this.#streamCap = options.maxStreamsPerSession;
     const session = connect(origin, sessionConnectOptions(origin, options));
     this.#session = session;
-    session.on('connect', () => {
+    session.on('connect', (_session, socket) => {
+      this.#socket = socket;
       // Only the connection window needs this call: the stream window is the
-      // SETTINGS_INITIAL_WINDOW_SIZE sent above (RFC 9113 §6.9.2).
-      session.setLocalWindowSize(options.connectionWindowBytes);
+      // SETTINGS_INITIAL_WINDOW_SIZE sent above (RFC 9113 §6.9.2). A session
+      // drained while connecting is destroyed before 'connect' is delivered,
+      // and setLocalWindowSize would then throw out of the event handler.
+      if (!session.destroyed) session.setLocalWindowSize(options.connectionWindowBytes);
     });
     session.on('remoteSettings', (settings) => this.#onSettings(settings));
     session.on('goaway', (code, lastStreamId) => this.#onGoaway(code, lastStreamId));
@@ -161,8 +182,14 @@ export class H2Session implements PickCandidate {
    * Stops new streams and closes once in-flight ones end (`session.close()`
    * is graceful in Node). A session still connecting is simply destroyed.
    */
-  drain(): void {
+  drain(graceMs = drainTimeoutMs): void {
     if (this.state === 'closed') return;
+    if (this.state === 'draining' && !this.#session.destroyed) {
+      this.#closedByUs = true;
+      this.#session.close();
+      this.#forceCloseAfter(graceMs);
+      return;
+    }
     if (this.#session.destroyed) {
       // Already dying on its own: its 'close' reports why; only stop using it.
       this.state = 'draining';
@@ -171,8 +198,34 @@ export class H2Session implements PickCandidate {
     this.#closedByUs = true;
     const wasConnecting = this.state === 'connecting';
     this.state = 'draining';
-    if (wasConnecting) this.#session.destroy();
-    else this.#session.close();
+    if (wasConnecting) {
+      this.#session.destroy();
+      return;
+    }
+    this.#session.close();
+    this.#forceCloseAfter(graceMs);
+  }
+
+  /**
+   * Node's graceful close waits for every stream to close. A peer that stops reading (nginx after
+   * it GOAWAYs a refusal storm, a wedged server) never lets the RST_STREAM of a cancelled stream
+   * out, so that stream never closes and neither would the session: destroy it after a grace. A
+   * later, shorter grace (close() after a resize drain) replaces a longer one.
+   */
+  #forceCloseAfter(graceMs: number): void {
+    const dueMs = this.#scheduler.now() + graceMs;
+    if (this.#drainTimer !== undefined && dueMs >= this.#drainDueMs) return;
+    this.#drainTimer?.unsubscribe();
+    this.#drainDueMs = dueMs;
+    this.#drainTimer = this.#scheduler.schedule(() => {
+      this.#drainTimer = undefined;
+      if (this.state === 'closed') return;
+      this.#session.destroy();
+      // After a graceful close(), Node's destroy() still waits for socket.end() to flush, which a
+      // peer that stops reading never allows; the real socket (session.socket is a proxy that
+      // refuses destroy) ends it, and the session's 'close' follows.
+      this.#socket?.destroy();
+    }, graceMs);
   }
 
   /** This session's capacity now. */
@@ -218,6 +271,8 @@ export class H2Session implements PickCandidate {
   #onClose(): void {
     this.#connectTimer?.unsubscribe();
     this.#connectTimer = undefined;
+    this.#drainTimer?.unsubscribe();
+    this.#drainTimer = undefined;
     const wasReady = this.state !== 'connecting';
     this.state = 'closed';
     let failure: SessionFailure | undefined;

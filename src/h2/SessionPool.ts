@@ -2,7 +2,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { TransportEvent } from '../transport/Transport.js';
 import type { GoawayRecord } from './classifyStreamClose.js';
-import { H2Session } from './H2Session.js';
+import { closeGraceMs, H2Session } from './H2Session.js';
 import type { H2TransportOptions } from './H2TransportOptions.js';
 import { pickSession } from './pickSession.js';
 import { reconnectDelayMs } from './reconnectDelay.js';
@@ -95,7 +95,7 @@ export class SessionPool {
     const done = new Promise<void>((resolve) => {
       this.#onEmpty = resolve;
     });
-    for (const s of [...this.#sessions]) s.drain();
+    for (const s of [...this.#sessions]) s.drain(closeGraceMs);
     this.#sink.changed();
     this.#checkEmpty();
     return done;
