@@ -183,7 +183,7 @@ export function step(
     const noGain = Math.max(throughputTps, experimentTps) < gainTps && offeredTps >= gainTps;
     if (experimentDone && noGain) {
       pathState = 'server-bound';
-      serverBoundUntilMs = endMs + o.serverBoundHoldMs;
+      serverBoundUntilMs = endMs + jitteredHoldMs(o.serverBoundHoldMs, endMs, completedTps);
       connections = Math.max(o.minConnections, state.connectionsBeforeAdd);
       windowsSinceChange = 0;
       connectionReason = 'server-bound';
@@ -211,7 +211,7 @@ export function step(
   const serverSaturating = latencyRising && moreConcurrencySameThroughput && !windowStalled;
   if (serverSaturating && !judging && pathState !== 'server-bound') {
     pathState = 'server-bound';
-    serverBoundUntilMs = endMs + o.serverBoundHoldMs;
+    serverBoundUntilMs = endMs + jitteredHoldMs(o.serverBoundHoldMs, endMs, completedTps);
   }
 
   // 2. Rate. A cut goes to β × the throughput the path actually delivered (not β × a rate it never carried).
@@ -369,4 +369,18 @@ export function step(
     },
     decision: { rateTps, connections, reason, pathState },
   };
+}
+
+/**
+ * The server-bound hold, spread over ±25% by a hash of the moment and the
+ * throughput. Pure and deterministic, but different for every client of a
+ * fleet (their windows end at different times and carry different loads), so
+ * a hundred instances that were judged server-bound together do not all
+ * re-probe with new connections in the same second.
+ */
+function jitteredHoldMs(baseMs: number, endMs: number, completedTps: number): number {
+  let h = Math.imul(Math.round(endMs) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.round(completedTps * 1000);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  const unit = ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+  return baseMs * (0.75 + 0.5 * unit);
 }

@@ -42,6 +42,12 @@ const judged = (count: number, completed: number, overrides: Partial<ControlWind
     }),
   );
 
+/** The hold is serverBoundHoldMs spread over ±25% per client, so a fleet does not re-probe in step. */
+function expectHold(untilMs: number, fromMs: number): void {
+  expect(untilMs - fromMs).toBeGreaterThanOrEqual(0.75 * defaults.serverBoundHoldMs);
+  expect(untilMs - fromMs).toBeLessThanOrEqual(1.25 * defaults.serverBoundHoldMs);
+}
+
 describe('step: server-bound', () => {
   it('undoes an add that did not raise completed throughput and holds probing', () => {
     // Completions stay at 1900 req/s although 3000 req/s are offered.
@@ -51,7 +57,7 @@ describe('step: server-bound', () => {
     expect(verdict.decision.reason).toBe('server-bound');
     expect(verdict.decision.pathState).toBe('server-bound');
     expect(verdict.decision.connections).toBe(1);
-    expect(verdict.state.serverBoundUntilMs).toBe(1500 + defaults.serverBoundHoldMs);
+    expectHold(verdict.state.serverBoundUntilMs, 1500);
     expect(verdict.state.throughputBeforeAddTps).toBe(0);
   });
 
@@ -111,7 +117,7 @@ describe('step: server-bound', () => {
       defaults,
     );
     expect(r.decision.pathState).toBe('server-bound');
-    expect(r.state.serverBoundUntilMs).toBe(5000 + defaults.serverBoundHoldMs);
+    expectHold(r.state.serverBoundUntilMs, 5000);
     // … and so stops adding connections although slots then look full.
     const next = step(r.state, slotBound(5100, { serviceP50Ms: 50 }), defaults);
     expect(next.decision.connections).toBe(1);
@@ -151,5 +157,23 @@ describe('step: server-bound', () => {
       defaults,
     );
     expect(r.decision.pathState).not.toBe('server-bound');
+  });
+
+  it('spreads the hold across clients judged at different moments', () => {
+    const holds = [1000, 1100, 1200, 1300, 1400, 1500].map((t) => {
+      const r = step(
+        avoidanceState({ inFlightMean: 50 }),
+        makeWindow({
+          endMs: t,
+          serviceP50Ms: 80,
+          offered: 130,
+          completed: 100,
+          slotsInUseMean: 80,
+        }),
+        defaults,
+      );
+      return r.state.serverBoundUntilMs - t;
+    });
+    expect(new Set(holds.map((h) => Math.round(h))).size).toBeGreaterThan(3);
   });
 });
