@@ -58,7 +58,11 @@ describe('AdaptiveClient on an in-memory transport (virtual time)', () => {
   it('the fixed policy queues without bound and cancels on the wire at the deadline', () => {
     const scheduler = new VirtualTimeScheduler(undefined, 10_000);
     const transport = new FakeTransport(scheduler, 10, () => ({ latencyMs: 20 }));
-    const client = new AdaptiveClient(transport, { policy: 'fixed', connections: 1, timeoutMs: 500 });
+    const client = new AdaptiveClient(transport, {
+      policy: 'fixed',
+      connections: 1,
+      timeoutMs: 500,
+    });
     const run = drive(scheduler, client, 1000, 3000);
     scheduler.flush();
     const s = client.stats();
