@@ -191,8 +191,10 @@ export class H2Session implements PickCandidate {
       return;
     }
     if (this.#session.destroyed) {
-      // Already dying on its own: its 'close' reports why; only stop using it.
+      // Already dying on its own (e.g. a GOAWAY with an error code): its 'close' reports why; only
+      // stop using it — but that 'close' too waits for a socket.end() that may never flush.
       this.state = 'draining';
+      this.#forceCloseAfter(graceMs);
       return;
     }
     this.#closedByUs = true;
@@ -264,7 +266,12 @@ export class H2Session implements PickCandidate {
     const record: GoawayRecord = { code: code || (this.goaway?.code ?? 0), lastStreamId: lowest };
     this.goaway = record;
     for (const stream of this.streams) stream.onGoaway(record);
-    if (this.state !== 'closed') this.state = 'draining';
+    if (this.state !== 'closed') {
+      this.state = 'draining';
+      // Streams at or below lastStreamId may still finish; a peer that stops reading after its
+      // GOAWAY (nginx after a refusal storm) would otherwise keep the session open for good.
+      this.#forceCloseAfter(drainTimeoutMs);
+    }
     this.#hooks.goaway(this, { code, lastStreamId });
   }
 
