@@ -66,3 +66,17 @@ export function rejectUnknownKeys(what: string, given: object, known: readonly s
     }
   }
 }
+
+/** An absolute `http://` or `https://` URL (h2c with prior knowledge, or TLS with ALPN h2). */
+export function requireHttpUrl(name: string, value: unknown): URL {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new InvalidOptionError(name, value, 'an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidOptionError(name, value, 'an absolute http:// or https:// URL');
+  }
+  return url;
+}

@@ -1,5 +1,6 @@
 import { type Observable, type SchedulerLike, Subject } from 'rxjs';
 import type { CapacitySnapshot, SessionCapacity } from '../core/capacity.js';
+import { requireHttpUrl } from '../core/validate.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type {
   DispatchHandle,
@@ -40,7 +41,7 @@ export class H2Transport implements Transport {
   #closing: Promise<void> | undefined;
 
   constructor(origin: string, options: Partial<H2TransportOptions> = {}) {
-    const url = parseOrigin(origin);
+    const url = requireHttpUrl('origin', origin);
     this.origin = url.origin;
     this.options = resolveH2TransportOptions(options);
     this.scheduler = this.options.scheduler;
@@ -138,17 +139,4 @@ export function createH2Transport(
   options: Partial<H2TransportOptions> = {},
 ): H2Transport {
   return new H2Transport(origin, options);
-}
-
-function parseOrigin(origin: string): URL {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    throw new InvalidOptionError('origin', origin, 'an http:// or https:// URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidOptionError('origin', origin, 'an http:// or https:// URL');
-  }
-  return url;
 }

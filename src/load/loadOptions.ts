@@ -1,6 +1,7 @@
 import {
   rejectUnknownKeys,
   requireAbove,
+  requireHttpUrl,
   requireInteger,
   requireNumber,
   requireOneOf,
@@ -99,15 +100,7 @@ export function resolveLoadOptions(
   rejectUnknownKeys('load', partial, optionNames);
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const o = { ...defaultLoadOptions, ...defined } as LoadOptions;
-  let url: URL;
-  try {
-    url = new URL(o.url);
-  } catch {
-    throw new InvalidOptionError('url', o.url, 'an absolute http:// or https:// URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidOptionError('url', o.url, 'an http:// or https:// URL');
-  }
+  requireHttpUrl('url', o.url);
   requireAbove('rateTps', o.rateTps, 0, 1e7);
   requireAbove('durationMs', o.durationMs, 0, 86_400_000);
   if (o.maxRequests !== Number.POSITIVE_INFINITY) requireInteger('maxRequests', o.maxRequests, 1);

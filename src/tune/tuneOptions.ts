@@ -1,6 +1,7 @@
 import {
   rejectUnknownKeys,
   requireAbove,
+  requireHttpUrl,
   requireInteger,
   requireNumber,
 } from '../core/validate.js';
@@ -80,15 +81,7 @@ export function resolveTuneOptions(partial: TuneInput): TuneOptions {
   rejectUnknownKeys('tune', partial, optionNames);
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const o = { ...defaultTuneOptions, ...defined } as TuneOptions;
-  let url: URL;
-  try {
-    url = new URL(o.url);
-  } catch {
-    throw new InvalidOptionError('url', o.url, 'an absolute http:// or https:// URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidOptionError('url', o.url, 'an http:// or https:// URL');
-  }
+  requireHttpUrl('url', o.url);
   requireAbove('timeoutMs', o.timeoutMs, 0, 3_600_000);
   requireInteger('maxConnections', o.maxConnections, 1, 1024);
   requireAbove('maxRateTps', o.maxRateTps, 0, 1_000_000);

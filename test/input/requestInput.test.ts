@@ -36,7 +36,7 @@ describe('origins', () => {
       expect(isInvalidOptionError(error)).toBe(true);
       expect(error).toBeInstanceOf(RangeError);
       expect(error.message).toContain(
-        `origin must be an http:// or https:// URL, got ${JSON.stringify(origin)}`,
+        `origin must be an absolute http:// or https:// URL, got ${JSON.stringify(origin)}`,
       );
     },
   );

@@ -32,7 +32,7 @@ describe('resolveLoadOptions', () => {
   });
 
   it.each([
-    [{ url: 'ftp://x/' }, /^url must be an http/],
+    [{ url: 'ftp://x/' }, /^url must be an absolute http/],
     [{ url: 'nope' }, /^url must be an absolute/],
     [{ rateTps: 0 }, /^rateTps must be a finite number > 0 and <= 10000000, got 0/],
     [{ durationMs: -1 }, /^durationMs /],
