@@ -1,25 +1,7 @@
-import { describe, expect, it, jest } from '@jest/globals';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from '@jest/globals';
+import { runCli } from '../helpers/runCli.js';
 
-/** Runs the CLI in-process and captures what it writes. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('h2flow demo flags', () => {
   it.each([

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { buildProgram } from '../../src/cli/main.js';
-import { runCli } from './helpers/runCli.js';
+import { runCli } from '../helpers/runCli.js';
 
 // Bad input on the command line, for every command that exists: exit code 2,
 // exactly one line on stderr (prefixed `h2flow:`, naming the flag or file and

@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from '../../src/server/testServer.js
 import { startLedgerServer } from '../faults/helpers/ledgerServer.js';
 import { startRawTcpServer } from '../faults/helpers/rawTcpServer.js';
 import { cliBuilt, freePort, spawnServe } from '../faults/helpers/serveProcess.js';
-import { runCli } from './helpers/runCli.js';
+import { runCli } from '../helpers/runCli.js';
 import { failureOf } from './helpers/thrown.js';
 
 // Each secure default, checked against real sockets: what it is, and that

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { main } from '../../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
 
 /** What one in-process CLI run wrote, and its exit code. */
 export interface CliRun {
