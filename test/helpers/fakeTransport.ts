@@ -12,7 +12,10 @@ import type {
 /** How the fake answers one request: a latency and an outcome. */
 export type FakeReply =
   | { readonly latencyMs: number; readonly status?: number }
-  | { readonly latencyMs: number; readonly retryable: 'refused-stream' | 'goaway-unprocessed' | 'enhance-your-calm' }
+  | {
+      readonly latencyMs: number;
+      readonly retryable: 'refused-stream' | 'goaway-unprocessed' | 'enhance-your-calm';
+    }
   | { readonly latencyMs: number; readonly error: 'stream-reset' | 'session-closed' };
 
 /**
@@ -37,7 +40,9 @@ export class FakeTransport implements Transport {
   constructor(
     readonly scheduler: SchedulerLike,
     public slotsPerConnection: number,
-    readonly reply: (request: TransportRequest, attempt: number) => FakeReply = () => ({ latencyMs: 10 }),
+    readonly reply: (request: TransportRequest, attempt: number) => FakeReply = () => ({
+      latencyMs: 10,
+    }),
   ) {
     this.capacity$ = this.#capacity.asObservable();
     this.events$ = this.#events.asObservable();
@@ -85,11 +90,18 @@ export class FakeTransport implements Transport {
     };
     const timer = this.scheduler.schedule(() => {
       const atMs = this.scheduler.now();
-      if ('retryable' in r) return finish({ kind: 'retryable', reason: r.retryable, http2Code: 7, atMs });
+      if ('retryable' in r)
+        return finish({ kind: 'retryable', reason: r.retryable, http2Code: 7, atMs });
       if ('error' in r) return finish({ kind: 'error', failure: r.error, detail: 'fake', atMs });
       listener.onSent(atMs, false);
       listener.onHeaders(atMs, r.status ?? 200);
-      finish({ kind: 'response', status: r.status ?? 200, headers: {}, body: new Uint8Array(2), atMs });
+      finish({
+        kind: 'response',
+        status: r.status ?? 200,
+        headers: {},
+        body: new Uint8Array(2),
+        atMs,
+      });
     }, r.latencyMs);
     return {
       cancel: () => {
