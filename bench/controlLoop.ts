@@ -29,6 +29,7 @@ import { Subject } from 'rxjs';
 import type { CapacitySnapshot } from '../src/core/capacity.js';
 import { defaultControllerOptions } from '../src/core/controllerOptions.js';
 import type { RequestSample } from '../src/core/sample.js';
+import { SeededRandom } from '../src/core/seededRandom.js';
 import { HeapScheduler } from '../src/sim/heapScheduler.js';
 import { LatencyHistogram } from '../src/stats/latencyHistogram.js';
 import { WindowAccumulator } from '../src/stats/windowAccumulator.js';
@@ -47,16 +48,10 @@ const sampleCount = 4096;
 /** Events the client emits per settled request. */
 const eventsPerRequest = 5;
 
-/** mulberry32: a small seeded PRNG, so every run feeds the same samples. */
+/** The project's seeded PRNG as a uniform [0, 1) source, so every run feeds the same samples. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
 }
 
 /** One request's pre-built events: dispatched and stream-ended carry times relative to its arrival. */

@@ -27,6 +27,7 @@ import { defaultControllerOptions } from '../src/core/controllerOptions.js';
 import type { ControllerState } from '../src/core/controllerState.js';
 import { initialControllerState } from '../src/core/controllerState.js';
 import type { ControlWindow } from '../src/core/controlWindow.js';
+import { SeededRandom } from '../src/core/seededRandom.js';
 import type { StepResult } from '../src/core/step.js';
 import { step } from '../src/core/step.js';
 
@@ -41,16 +42,10 @@ const warmupCalls = 2_000_000;
 /** Windows in the sequence (a power of two, so the index wraps with a mask). */
 const windowCount = 4096;
 
-/** mulberry32: a small seeded PRNG, so every run times the same windows. */
+/** The project's seeded PRNG as a uniform [0, 1) source, so every run times the same windows. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
 }
 
 type Regime = 'healthy' | 'slot-bound' | 'congested' | 'queue-over' | 'server-slowing' | 'idle';
