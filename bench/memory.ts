@@ -26,7 +26,7 @@
  * test/faults/boundedMemory.long.test.ts runs for 10 s.
  */
 import { fileURLToPath } from 'node:url';
-import type { ClientStats } from '../src/client/clientStats.js';
+import type { ClientStats } from '../src/core/clientStats.js';
 import { type CreateClientOptions, createClient } from '../src/createClient.js';
 import { startTestServer } from '../src/server/testServer.js';
 import { appendResult, round } from './lib/results.js';

@@ -15,8 +15,8 @@ export {
   resolveClientOptions,
 } from './client/clientOptions.js';
 export type { ClientRequest, ClientResponse } from './client/clientRequest.js';
-export type { ClientStats } from './client/clientStats.js';
 export type { CapacitySnapshot, SessionCapacity } from './core/capacity.js';
+export type { ClientStats } from './core/clientStats.js';
 export { type CongestionCounts, type CongestionKind, congestionKinds } from './core/congestion.js';
 export {
   type ControllerOptions,

@@ -1,6 +1,7 @@
 import { map, Observable, type SchedulerLike, Subject, type Subscription, share } from 'rxjs';
 import { breakdownAt, phaseTimings } from '../core/budget.js';
 import type { CapacitySnapshot } from '../core/capacity.js';
+import type { ClientStats } from '../core/clientStats.js';
 import type { CongestionKind } from '../core/congestion.js';
 import type { ControlWindow } from '../core/controlWindow.js';
 import type { Decision } from '../core/decision.js';
@@ -25,7 +26,6 @@ import { RateGate } from '../streams/rateGate.js';
 import type { DispatchOutcome, Transport, TransportEvent } from '../transport/Transport.js';
 import { type ClientOptions, resolveClientOptions } from './clientOptions.js';
 import { type ClientRequest, type ClientResponse, normalizeRequest } from './clientRequest.js';
-import type { ClientStats } from './clientStats.js';
 import { Job, type JobHost, type SettleCallback } from './job.js';
 
 const congestionOfRetry = {

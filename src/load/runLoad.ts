@@ -1,6 +1,6 @@
 import type { AdaptiveClient } from '../client/AdaptiveClient.js';
 import { type ClientRequest, normalizeRequest } from '../client/clientRequest.js';
-import type { ClientStats } from '../client/clientStats.js';
+import type { ClientStats } from '../core/clientStats.js';
 import type { PolicyResult, ServerStats } from '../core/runResult.js';
 import type { RequestSample } from '../core/sample.js';
 import { createClient } from '../createClient.js';

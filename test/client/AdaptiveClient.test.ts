@@ -1,6 +1,6 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { AdaptiveClient } from '../../src/client/AdaptiveClient.js';
-import type { ClientStats } from '../../src/client/clientStats.js';
+import type { ClientStats } from '../../src/core/clientStats.js';
 import { isDeadlineError } from '../../src/errors/DeadlineError.js';
 import type { H2flowError } from '../../src/errors/H2flowError.js';
 import { isOverloadError } from '../../src/errors/OverloadError.js';

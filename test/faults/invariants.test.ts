@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { ClientResponse } from '../../src/client/clientRequest.js';
-import type { ClientStats } from '../../src/client/clientStats.js';
+import type { ClientStats } from '../../src/core/clientStats.js';
 import type { RequestSample } from '../../src/core/sample.js';
 import { TransportError } from '../../src/errors/TransportError.js';
 import type { LoadRun, RequestRecord } from './helpers/driveLoad.js';

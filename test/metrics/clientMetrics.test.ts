@@ -1,8 +1,8 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { AdaptiveClient } from '../../src/client/AdaptiveClient.js';
 import type { ClientOptions } from '../../src/client/clientOptions.js';
-import type { ClientStats } from '../../src/client/clientStats.js';
 import type { CapacitySnapshot } from '../../src/core/capacity.js';
+import type { ClientStats } from '../../src/core/clientStats.js';
 import { congestionKinds } from '../../src/core/congestion.js';
 import type { ControlWindow } from '../../src/core/controlWindow.js';
 import { type Decision, decisionReasons } from '../../src/core/decision.js';

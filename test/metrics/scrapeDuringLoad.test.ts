@@ -1,8 +1,8 @@
 import { afterEach, expect, test } from '@jest/globals';
 import { register } from 'prom-client';
 import { AdaptiveClient } from '../../src/client/AdaptiveClient.js';
-import type { ClientStats } from '../../src/client/clientStats.js';
 import type { CapacitySnapshot } from '../../src/core/capacity.js';
+import type { ClientStats } from '../../src/core/clientStats.js';
 import type { Decision } from '../../src/core/decision.js';
 import type { RequestSample } from '../../src/core/sample.js';
 import { createH2Transport, type H2Transport } from '../../src/h2/H2Transport.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClientStats } from '../../../src/client/clientStats.js';
+import type { ClientStats } from '../../../src/core/clientStats.js';
 import { isTransportError } from '../../../src/errors/TransportError.js';
 import type { TestServerStats } from '../../../src/server/serverCounters.js';
 import type { LoadRun, RequestRecord } from './driveLoad.js';
