@@ -108,6 +108,8 @@ function makeWindows(count: number, seed: number): ControlWindow[] {
       serviceP50Ms,
       serviceP99Ms: serviceP50Ms * 2,
       congestion,
+      unavailable: regime === 'queue-over' ? Math.round(completed * 0.05) : 0,
+      retryAfterMs: 0,
       slotsInUseMean: slotsTotal * utilization,
       slotsTotal,
       windowStalls: regime === 'slot-bound' && rand() < 0.3 ? 3 : 0,
@@ -147,6 +149,7 @@ const emptyStep: StepFn = (state) => ({
   state,
   decision: {
     rateTps: state.rateTps,
+    limiting: false,
     connections: state.connections,
     reason: 'hold',
     pathState: state.pathState,

@@ -5,6 +5,8 @@ import type { ClientStats } from '../core/clientStats.js';
 import type { CongestionKind } from '../core/congestion.js';
 import type { ControlWindow } from '../core/controlWindow.js';
 import type { Decision } from '../core/decision.js';
+import { retryAfterMs } from '../core/retryAfter.js';
+import { isLoadTimeout } from '../core/rules/loadTimeout.js';
 import type { Outcome, RequestSample } from '../core/sample.js';
 import { AbortedError } from '../errors/AbortedError.js';
 import { ClosedError } from '../errors/ClosedError.js';
@@ -27,6 +29,18 @@ import type { DispatchOutcome, Transport, TransportEvent } from '../transport/Tr
 import { type ClientOptions, resolveClientOptions } from './clientOptions.js';
 import { type ClientRequest, type ClientResponse, normalizeRequest } from './clientRequest.js';
 import { Job, type JobHost, type SettleCallback } from './job.js';
+
+/** ENHANCE_YOUR_CALM (RFC 9113 §7). */
+const enhanceYourCalmCode = 0xb;
+
+/** What a settlement carries besides its outcome and error. */
+interface SettleDetail {
+  readonly response?: ClientResponse | undefined;
+  readonly congestion?: CongestionKind | undefined;
+  readonly status?: number | undefined;
+  readonly retryAfterMs?: number | undefined;
+  readonly cancelledOnWire?: boolean | undefined;
+}
 
 const congestionOfRetry = {
   'refused-stream': 'refusedStream',
@@ -149,9 +163,7 @@ export class AdaptiveClient {
       },
       { origin: o.origin, registry: o.metricsRegistry },
     );
-    this.#gate = adaptive
-      ? new RateGate(this.decisions$.pipe(map((d) => d.rateTps)), o, this.#scheduler)
-      : undefined;
+    this.#gate = adaptive ? new RateGate(this.decisions$, o, this.#scheduler) : undefined;
     this.#subscriptions.push(
       this.#steps.subscribe((s) => {
         this.#lastWindow = s.window;
@@ -382,7 +394,15 @@ export class AdaptiveClient {
         // A response held back by our own receive window is a window-bound path too (flow-control.json).
         if (outcome.windowStalled === true) job.windowStalled = true;
         const status = outcome.status;
-        const congestion = status === 429 ? 'http429' : status === 503 ? 'http503' : undefined;
+        const retryAfter = retryAfterMs(outcome.headers['retry-after'], Date.now());
+        // Only explicit throttling is a congestion signal here: a 503 without `retry-after` may be
+        // background, and the controller judges that from its share (core/rules/errorSurge.ts).
+        const congestion =
+          status === 429
+            ? 'http429'
+            : status === 503 && retryAfter !== undefined
+              ? 'http503'
+              : undefined;
         const ok = status < 500 && status !== 429;
         if (!ok) this.#httpErrors++;
         const body = Buffer.from(
@@ -396,7 +416,12 @@ export class AdaptiveClient {
           body,
           timings: phaseTimings(job, outcome.atMs),
         };
-        this.#settle(job, ok ? 'succeeded' : 'failed', undefined, response, congestion, status);
+        this.#settle(job, ok ? 'succeeded' : 'failed', undefined, {
+          response,
+          congestion,
+          status,
+          retryAfterMs: retryAfter,
+        });
         return;
       }
       case 'retryable': {
@@ -418,8 +443,6 @@ export class AdaptiveClient {
         return;
       }
       case 'error': {
-        const connectionLoss =
-          outcome.failure === 'connect' || outcome.failure === 'session-closed';
         const error = new TransportError(
           {
             failure: outcome.failure,
@@ -429,13 +452,7 @@ export class AdaptiveClient {
           },
           breakdownAt(job, budget, outcome.atMs),
         );
-        this.#settle(
-          job,
-          'failed',
-          error,
-          undefined,
-          connectionLoss ? 'connectionError' : undefined,
-        );
+        this.#settle(job, 'failed', error);
         return;
       }
       case 'cancelled':
@@ -452,12 +469,13 @@ export class AdaptiveClient {
     job.timer?.unsubscribe();
     this.#pendingInFlight--;
     this.#pendingQueued++;
-    if (reason !== 'enhance-your-calm') {
+    if (reason !== 'enhance-your-calm' && reason !== 'refused-stream') {
       job.state = 'queued';
       this.#queue.unshift(job);
       return;
     }
-    // ENHANCE_YOUR_CALM asks us to slow down: wait a jittered backoff (deterministic per id, so simulations replay).
+    // ENHANCE_YOUR_CALM and REFUSED_STREAM say the server is loaded: retrying at once would hit it
+    // again in the same instant, so wait a jittered backoff (deterministic per id, so simulations replay).
     const jitter = 0.5 + (Math.imul(job.id, 2654435761) >>> 0) / 2 ** 32;
     const waitMs = Math.min(
       this.options.retryBackoffMs * jitter,
@@ -491,9 +509,10 @@ export class AdaptiveClient {
         },
         breakdown,
       );
-      this.#settle(job, 'failed', error, undefined, 'connectionError');
+      this.#settle(job, 'failed', error);
     } else {
-      this.#settle(job, 'timedOut', new DeadlineError(breakdown, false), undefined, 'timeout');
+      // It waited its whole budget in the queue: load's doing by definition.
+      this.#settle(job, 'timedOut', new DeadlineError(breakdown, false), { congestion: 'timeout' });
     }
     this.#pump();
   }
@@ -513,39 +532,20 @@ export class AdaptiveClient {
   #settleCancelled(job: Job, onWire: boolean, atMs: number): void {
     const breakdown = breakdownAt(job, job.budgetMs, atMs);
     if (job.cancelReason === 'abort') {
-      this.#settle(
-        job,
-        'failed',
-        new AbortedError(breakdown, onWire),
-        undefined,
-        undefined,
-        undefined,
-        onWire,
-      );
+      this.#settle(job, 'failed', new AbortedError(breakdown, onWire), { cancelledOnWire: onWire });
       return;
     }
     if (job.cancelReason === 'close') {
-      this.#settle(
-        job,
-        'failed',
-        new ClosedError(breakdown),
-        undefined,
-        undefined,
-        undefined,
-        onWire,
-      );
+      this.#settle(job, 'failed', new ClosedError(breakdown), { cancelledOnWire: onWire });
       return;
     }
-    this.#settle(
-      job,
-      'timedOut',
-      new DeadlineError(breakdown, onWire),
-      undefined,
-      'timeout',
-      undefined,
-      onWire,
-    );
-    return;
+    // A tail timeout, whose own service time ate the budget, is no load signal (core/rules/loadTimeout.ts).
+    const queueWaitMs = (job.dispatchedAtMs ?? atMs) - job.submittedAtMs;
+    const load = isLoadTimeout(queueWaitMs, job.budgetMs, this.options.queueTargetFraction);
+    this.#settle(job, 'timedOut', new DeadlineError(breakdown, onWire), {
+      congestion: load ? 'timeout' : undefined,
+      cancelledOnWire: onWire,
+    });
   }
 
   #abort(job: Job): void {
@@ -577,11 +577,9 @@ export class AdaptiveClient {
     job: Job,
     outcome: Outcome,
     error: H2flowError | undefined,
-    response?: ClientResponse,
-    congestion?: CongestionKind,
-    status?: number,
-    cancelledOnWire = false,
+    detail: SettleDetail = {},
   ): void {
+    const { response, congestion, status, retryAfterMs, cancelledOnWire = false } = detail;
     if (job.state === 'settled') return;
     if (job.state === 'in-flight') this.#pendingInFlight--;
     else this.#pendingQueued--;
@@ -603,6 +601,7 @@ export class AdaptiveClient {
       outcome,
       settledAtMs: this.#scheduler.now(),
       status,
+      retryAfterMs,
       errorCode: error?.code,
       congestion,
       retries: job.retries,
@@ -636,6 +635,7 @@ export class AdaptiveClient {
     return {
       rateTps: 0,
       connections: this.#connectionsTarget,
+      limiting: false,
       reason: 'fixed',
       pathState: 'unknown',
     };
@@ -643,10 +643,13 @@ export class AdaptiveClient {
 
   #transportEvent(event: TransportEvent): void {
     if (event.kind === 'goaway' && event.errorCode !== 0) {
-      this.#events.next({ kind: 'congestion', congestion: 'goawayError' });
+      this.#events.next({
+        kind: 'congestion',
+        congestion: event.errorCode === enhanceYourCalmCode ? 'enhanceYourCalm' : 'goawayError',
+      });
     } else if (event.kind === 'connection-error') {
+      // A lost or refused connection is no load signal: the window's ready sessions tell the path.
       this.#connectionError = event;
-      this.#events.next({ kind: 'congestion', congestion: 'connectionError' });
     } else if (event.kind === 'session-ready') {
       this.#connectionError = undefined;
     }

@@ -29,6 +29,13 @@ export interface ControlWindow {
   readonly serviceP99Ms: number;
   /** Congestion signals seen, by kind. */
   readonly congestion: CongestionCounts;
+  /**
+   * 503 answers without `retry-after`: maybe background (a share of errors that no rate avoids),
+   * maybe load. `step` cuts on them only when they surge above their background share.
+   */
+  readonly unavailable: number;
+  /** The longest `retry-after` a response in the window asked for, in ms; 0 when none did. */
+  readonly retryAfterMs: number;
   /** Mean streams in flight across sessions over the window. */
   readonly slotsInUseMean: number;
   /** Stream slots across ready sessions at the window's end (sum of peer MAX_CONCURRENT_STREAMS). */

@@ -15,24 +15,41 @@ import {
 export interface ControllerOptions {
   /** The request budget the targets derive from, in ms. Default 5000. */
   readonly timeoutMs: number;
-  /** Queue-wait p99 target as a fraction of `timeoutMs`; above it the rate is cut. Default 0.1. */
+  /**
+   * Queue-wait target as a fraction of `timeoutMs`. A queue whose p99 builds past
+   * `queueBuildingFraction` of it asks for connections; a flow-control window queue past it cuts
+   * the rate; a timeout after a queue wait past it is a load signal. Default 0.1.
+   */
   readonly queueTargetFraction: number;
-  /** Admission's queue-wait limit as a fraction of `timeoutMs`; predicted waits above it are shed. Default 0.15. */
+  /**
+   * The standing queue: admission's queue-wait limit as a fraction of `timeoutMs`. Predicted waits
+   * above it are shed. When the connection cap binds, this queue keeps every stream slot busy.
+   * Default 0.15.
+   */
   readonly queueLimitFraction: number;
-  /** Rate at start, in requests per second. Default 100. */
+  /** The open (unenforced) rate reported before anything has completed, req/s. Default 100. */
   readonly initialRateTps: number;
   /** Lowest rate the controller may decide, in requests per second. Default 1. */
   readonly minRateTps: number;
   /** Highest rate the controller may decide, in requests per second. Default 1,000,000. */
   readonly maxRateTps: number;
-  /** Additive increase after slow start, in requests per second gained per second of window. Default 250. */
+  /**
+   * After the last congestion signal, how long the rate takes to regrow along a cubic curve to the
+   * peak (the last good rate), in ms; past it, a limit that no longer binds is lifted. Default 1000.
+   */
+  readonly recoveryMs: number;
+  /** The longest `retry-after` honoured before regrowth may start, in ms. Default 30000. */
+  readonly maxRetryAfterMs: number;
+  /**
+   * Once regrown to the peak, an enforced limit that still binds probes on by this many req/s per
+   * second, the same for every client, so that clients sharing a server converge to equal shares
+   * (AIMD). Default 250.
+   */
   readonly additiveIncreaseTpsPerS: number;
   /** Multiplicative decrease factor applied on a congestion signal (0 < β < 1). Default 0.8. */
   readonly decreaseFactor: number;
-  /** Multiplicative decrease factor applied when queue-wait p99 passes its target (0 < β < 1). Default 0.9. */
+  /** Multiplicative decrease factor applied when a flow-control window queue passes the queue target (0 < β < 1). Default 0.9. */
   readonly queueDecreaseFactor: number;
-  /** The rate is demand-limited (may not grow) when offered load is below this fraction of it. Default 0.5. */
-  readonly demandLimitedFraction: number;
   /** Connections at start. Default 1. */
   readonly initialConnections: number;
   /** Fewest connections; draining never goes below. Default 1. */
@@ -69,14 +86,15 @@ export interface ControllerOptions {
 export const defaultControllerOptions: ControllerOptions = Object.freeze({
   timeoutMs: 5000,
   queueTargetFraction: 0.1,
-  queueLimitFraction: 0.15,
+  queueLimitFraction: 0.1,
   initialRateTps: 100,
   minRateTps: 1,
   maxRateTps: 1_000_000,
+  recoveryMs: 1000,
+  maxRetryAfterMs: 30_000,
   additiveIncreaseTpsPerS: 250,
   decreaseFactor: 0.8,
   queueDecreaseFactor: 0.9,
-  demandLimitedFraction: 0.5,
   initialConnections: 1,
   minConnections: 1,
   maxConnections: 8,
@@ -130,13 +148,14 @@ export function resolveControllerOptions(
   requireAbove('maxRateTps', o.maxRateTps, 0);
   requireOrdered('minRateTps', o.minRateTps, 'maxRateTps', o.maxRateTps);
   requireNumber('initialRateTps', o.initialRateTps, o.minRateTps, o.maxRateTps);
+  requireAbove('recoveryMs', o.recoveryMs, 0);
+  requireNumber('maxRetryAfterMs', o.maxRetryAfterMs, 0);
   requireAbove('additiveIncreaseTpsPerS', o.additiveIncreaseTpsPerS, 0);
   requireAbove('decreaseFactor', o.decreaseFactor, 0, 1);
   if (o.decreaseFactor === 1) throw new InvalidOptionError('decreaseFactor', 1, 'below 1');
   requireAbove('queueDecreaseFactor', o.queueDecreaseFactor, 0, 1);
   if (o.queueDecreaseFactor === 1)
     throw new InvalidOptionError('queueDecreaseFactor', 1, 'below 1');
-  requireNumber('demandLimitedFraction', o.demandLimitedFraction, 0, 1);
   requireInteger('minConnections', o.minConnections, 1);
   requireInteger('maxConnections', o.maxConnections, 1, 1024);
   requireOrdered('minConnections', o.minConnections, 'maxConnections', o.maxConnections);

@@ -14,6 +14,8 @@ export interface RequestSample extends PhaseTimestamps {
   readonly status?: number | undefined;
   /** The error code it settled with, when it failed. */
   readonly errorCode?: string | undefined;
+  /** The `retry-after` its response carried, in ms (RFC 9110 §10.2.3), if any. */
+  readonly retryAfterMs?: number | undefined;
   /** The congestion signal it carried, if any. */
   readonly congestion?: CongestionKind | undefined;
   /** Retries made for it (0 or 1). */

@@ -21,30 +21,26 @@ export const outcomeLabels: Readonly<Record<Outcome, string>> = Object.freeze({
 /** `kind` label value of each congestion signal. */
 export const congestionKindLabels: Readonly<Record<CongestionKind, string>> = Object.freeze({
   timeout: 'timeout',
-  cancel: 'cancel',
   refusedStream: 'refused_stream',
   enhanceYourCalm: 'enhance_your_calm',
   goawayError: 'goaway_error',
   http429: 'http_429',
   http503: 'http_503',
-  connectionError: 'connection_error',
 });
 
 /** `reason` label value of each controller decision reason. */
 export const decisionReasonLabels: Readonly<Record<DecisionReason, string>> = Object.freeze({
-  'slow-start': 'slow_start',
-  'additive-increase': 'additive_increase',
-  'demand-limited': 'demand_limited',
+  open: 'open',
+  regrowth: 'regrowth',
   hold: 'hold',
   'queue-over-target': 'queue_over_target',
   timeout: 'timeout',
-  cancel: 'cancel',
   'refused-stream': 'refused_stream',
   'enhance-your-calm': 'enhance_your_calm',
   'goaway-error': 'goaway_error',
   'http-429': 'http_429',
   'http-503': 'http_503',
-  'connection-error': 'connection_error',
+  'error-surge': 'error_surge',
   'add-connection': 'add_connection',
   'drain-connection': 'drain_connection',
   'server-bound': 'server_bound',

@@ -50,23 +50,21 @@ export const referenceColor = '#6b7280';
 // Grouped by what the decision does, so the rate chart reads at a glance:
 // greens raise the rate or add capacity, greys hold, oranges and reds cut.
 const reasonPalette: Readonly<Record<DecisionReason, string>> = {
-  'slow-start': '#1b9e77',
-  'additive-increase': '#66c2a5',
+  open: '#1b9e77',
+  regrowth: '#66c2a5',
   'add-connection': '#1f78b4',
-  'demand-limited': '#a6cee3',
   hold: '#9ca3af',
   fixed: '#4b5563',
   'drain-connection': '#cab2d6',
   'server-bound': '#6a3d9a',
   'queue-over-target': '#fdae61',
   timeout: '#d62728',
-  cancel: '#b2182b',
   'refused-stream': '#f46d43',
   'enhance-your-calm': '#e7298a',
   'goaway-error': '#a50026',
   'http-429': '#fb9a99',
   'http-503': '#e31a1c',
-  'connection-error': '#7f0000',
+  'error-surge': '#7f0000',
 };
 
 /** Colour of a decision reason, fixed across reports. */

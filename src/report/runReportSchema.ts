@@ -22,6 +22,7 @@ const real = (description: string): JsonSchemaNode => ({ type: 'number', descrip
 // A Record (not an array) so a new PathState member is a type error until it is listed here.
 const pathStates: Readonly<Record<PathState | 'none', true>> = {
   unknown: true,
+  'no-connection': true,
   'demand-bound': true,
   'stream-bound': true,
   'window-bound': true,

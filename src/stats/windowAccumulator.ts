@@ -19,6 +19,8 @@ export class WindowAccumulator {
   #completed = 0;
   #rejected = 0;
   #windowStalls = 0;
+  #unavailable = 0;
+  #retryAfterMs = 0;
   #congestion = zeroCongestion();
   readonly #queueWait = new LatencyHistogram();
   readonly #service = new LatencyHistogram();
@@ -77,7 +79,11 @@ export class WindowAccumulator {
     }
     if (sample.windowStalled) this.#windowStalls++;
     if (sample.congestion !== undefined) this.#congestion[sample.congestion]++;
-    if (sample.cancelledOnWire && sample.congestion !== 'cancel') this.#congestion.cancel++;
+    if (sample.retryAfterMs !== undefined) {
+      this.#retryAfterMs = Math.max(this.#retryAfterMs, sample.retryAfterMs);
+    } else if (sample.status === 503) {
+      this.#unavailable++;
+    }
   }
 
   /** Closes the window at `endMs` with the transport's capacity, returns its statistics, and starts the next. */
@@ -97,6 +103,8 @@ export class WindowAccumulator {
       serviceP50Ms: this.#service.percentileMs(50),
       serviceP99Ms: this.#service.percentileMs(99),
       congestion: this.#congestion,
+      unavailable: this.#unavailable,
+      retryAfterMs: this.#retryAfterMs,
       slotsInUseMean: durationMs > 0 ? this.#inFlightIntegral / durationMs : this.#inFlight,
       slotsTotal: capacity.slotsTotal,
       windowStalls: this.#windowStalls,
@@ -109,6 +117,8 @@ export class WindowAccumulator {
     this.#completed = 0;
     this.#rejected = 0;
     this.#windowStalls = 0;
+    this.#unavailable = 0;
+    this.#retryAfterMs = 0;
     this.#congestion = zeroCongestion();
     this.#queueWait.reset();
     this.#service.reset();

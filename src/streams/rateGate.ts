@@ -7,9 +7,17 @@ import {
   takeToken,
 } from '../core/tokenBucket.js';
 
+/** The limit a {@link RateGate} follows: a controller decision, or anything shaped like one. */
+export interface RateLimit {
+  /** The rate to enforce, req/s. */
+  readonly rateTps: number;
+  /** Enforce it; when false every take succeeds. */
+  readonly limiting: boolean;
+}
+
 /** Options of a {@link RateGate}. */
 export interface RateGateOptions {
-  /** Rate before the first decision arrives, req/s. */
+  /** The bucket's rate once a first limit arrives, req/s, before any decision retargets it. */
   readonly initialRateTps: number;
   /** Bucket depth, in ms of the current rate (depth = max(1, rate × burstMs / 1000) tokens). Default 100. */
   readonly burstMs: number;
@@ -21,9 +29,11 @@ export const defaultRateGateOptions: Pick<RateGateOptions, 'burstMs'> = Object.f
 });
 
 /**
- * A token bucket whose rate follows `rateTps$` (the controller's decisions),
+ * A token bucket whose rate follows `limits$` (the controller's decisions),
  * read on `scheduler`'s clock. It sits at admission: a request that finds no
- * token is shed at once, before it can queue or reach the wire.
+ * token is shed at once, before it can queue or reach the wire. It starts
+ * open, and enforces a rate only while the latest limit is `limiting` (a
+ * congestion episode): a healthy path never loses a request to it.
  *
  * Exact under virtual time and free of drift over long runs: token counts are
  * derived from the epoch of the last rate change (see core/tokenBucket.ts),
@@ -31,11 +41,12 @@ export const defaultRateGateOptions: Pick<RateGateOptions, 'burstMs'> = Object.f
  */
 export class RateGate {
   #bucket: TokenBucket;
+  #limiting = false;
   readonly #burstMs: number;
   readonly #scheduler: SchedulerLike;
   readonly #subscription: Subscription;
 
-  constructor(rateTps$: Observable<number>, options: RateGateOptions, scheduler: SchedulerLike) {
+  constructor(limits$: Observable<RateLimit>, options: RateGateOptions, scheduler: SchedulerLike) {
     this.#burstMs = options.burstMs;
     this.#scheduler = scheduler;
     this.#bucket = createTokenBucket(
@@ -43,7 +54,8 @@ export class RateGate {
       depth(options.initialRateTps, options.burstMs),
       scheduler.now(),
     );
-    this.#subscription = rateTps$.subscribe((rateTps) => {
+    this.#subscription = limits$.subscribe(({ rateTps, limiting }) => {
+      this.#limiting = limiting;
       this.#bucket = retarget(
         this.#bucket,
         rateTps,
@@ -58,8 +70,14 @@ export class RateGate {
     return this.#bucket.rateTps;
   }
 
-  /** Takes a token if one is available now. */
+  /** True while a rate is enforced. */
+  get limiting(): boolean {
+    return this.#limiting;
+  }
+
+  /** Takes a token if one is available now; always succeeds while not {@link limiting}. */
   tryTake(): boolean {
+    if (!this.#limiting) return true;
     const next = takeToken(this.#bucket, this.#scheduler.now());
     if (next === undefined) return false;
     this.#bucket = next;

@@ -45,9 +45,8 @@ export const optionsArb: fc.Arbitrary<ControllerOptions> = fc.oneof(
       minConnections: fc.integer({ min: 1, max: 4 }),
       extraConnections: fc.integer({ min: 0, max: 12 }),
       decreaseFactor: uniformArb(0.05, 0.99),
-      demandLimitedFraction: uniformArb(0, 1),
       timeoutMs: fc.integer({ min: 50, max: 60_000 }),
-      additiveIncreaseTpsPerS: logUniformArb(0.1, 10_000),
+      recoveryMs: logUniformArb(10, 60_000),
       connectionEvalWindows: fc.integer({ min: 1, max: 10 }),
       drainAfterWindows: fc.integer({ min: 1, max: 60 }),
     })
@@ -65,9 +64,8 @@ export const optionsArb: fc.Arbitrary<ControllerOptions> = fc.oneof(
         maxConnections,
         initialConnections: r.minConnections,
         decreaseFactor: r.decreaseFactor,
-        demandLimitedFraction: r.demandLimitedFraction,
         timeoutMs: r.timeoutMs,
-        additiveIncreaseTpsPerS: r.additiveIncreaseTpsPerS,
+        recoveryMs: r.recoveryMs,
         connectionEvalWindows: r.connectionEvalWindows,
         drainAfterWindows: r.drainAfterWindows,
       });
@@ -110,18 +108,21 @@ export function realisticWindowArb(
       slotsPerConnection: fc.constantFrom(1, 10, 100, 128, 1000),
       utilization: uniformArb(0, 1),
       windowStalls: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })),
+      unavailableShare: fc.oneof(fc.constant(0), uniformArb(0, 1)),
+      retryAfterMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 120_000 })),
       queueLength: fc.integer({ min: 0, max: 10_000 }),
     })
     .map((r) => {
       const offered = Math.round((r.offeredTps * r.durationMs) / 1000);
       const admitted = Math.round(offered * r.admittedShare);
       const slotsTotal = r.connections * r.slotsPerConnection;
+      const completed = Math.round(admitted * r.completedShare);
       return {
         endMs,
         durationMs: r.durationMs,
         offered,
         admitted,
-        completed: Math.round(admitted * r.completedShare),
+        completed,
         rejected: offered - admitted,
         queueWaitP50Ms: r.queueWaitP50Ms,
         queueWaitP99Ms: r.queueWaitP50Ms + r.queueWaitSpreadMs,
@@ -129,6 +130,8 @@ export function realisticWindowArb(
         serviceP50Ms: r.serviceP50Ms,
         serviceP99Ms: r.serviceP50Ms + r.serviceSpreadMs,
         congestion: r.congestion,
+        unavailable: Math.round(completed * r.unavailableShare),
+        retryAfterMs: r.retryAfterMs,
         slotsInUseMean: slotsTotal * r.utilization,
         slotsTotal,
         windowStalls: r.windowStalls,
@@ -170,14 +173,14 @@ export const garbageWindowArb: fc.Arbitrary<ControlWindow> = fc.record({
   serviceP99Ms: garbageNumberArb,
   congestion: fc.record({
     timeout: garbageNumberArb,
-    cancel: garbageNumberArb,
     refusedStream: garbageNumberArb,
     enhanceYourCalm: garbageNumberArb,
     goawayError: garbageNumberArb,
     http429: garbageNumberArb,
     http503: garbageNumberArb,
-    connectionError: garbageNumberArb,
   }),
+  unavailable: garbageNumberArb,
+  retryAfterMs: garbageNumberArb,
   slotsInUseMean: garbageNumberArb,
   slotsTotal: garbageNumberArb,
   windowStalls: garbageNumberArb,

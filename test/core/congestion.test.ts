@@ -19,7 +19,7 @@ describe('congestion counts', () => {
   });
 
   it('reports the most specific kind present', () => {
-    expect(firstCongestion({ ...zeroCongestion(), cancel: 9, timeout: 2 })).toBe('timeout');
+    expect(firstCongestion({ ...zeroCongestion(), timeout: 2 })).toBe('timeout');
     expect(firstCongestion({ ...zeroCongestion(), timeout: 2, http503: 1 })).toBe('http503');
     expect(firstCongestion({ ...zeroCongestion(), http429: 1, enhanceYourCalm: 1 })).toBe(
       'enhanceYourCalm',
@@ -28,7 +28,7 @@ describe('congestion counts', () => {
 
   it('ignores non-positive and NaN counts', () => {
     expect(
-      firstCongestion({ ...zeroCongestion(), timeout: -1, cancel: Number.NaN }),
+      firstCongestion({ ...zeroCongestion(), timeout: -1, http429: Number.NaN }),
     ).toBeUndefined();
   });
 });

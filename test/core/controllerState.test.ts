@@ -4,26 +4,23 @@ import { initialControllerState } from '../../src/core/controllerState.js';
 import { decisionReasons } from '../../src/core/decision.js';
 
 describe('initial controller state', () => {
-  it('starts in slow start at the initial rate and connection count, knowing nothing', () => {
+  it('starts open (no episode, no limit enforced) at the initial connection count, knowing nothing', () => {
     const o = resolveControllerOptions({ initialRateTps: 250, initialConnections: 2 });
     expect(initialControllerState(o)).toEqual({
       rateTps: 250,
       connections: 2,
-      phase: 'slow-start',
       pathState: 'unknown',
       baselineServiceMs: 0,
-      windowsSinceConnectionChange: 0,
-      throughputBeforeAddTps: 0,
-      experimentWindows: 0,
-      experimentCompleted: 0,
-      experimentMs: 0,
-      connectionsBeforeAdd: 2,
       throughputTps: 0,
+      goodTps: 0,
       inFlightMean: 0,
+      windowsSinceConnectionChange: 0,
       idleWindows: 0,
+      episode: undefined,
+      addTrial: undefined,
       decreaseHoldUntilMs: Number.NEGATIVE_INFINITY,
-      queueLength: 0,
       serverBoundUntilMs: Number.NEGATIVE_INFINITY,
+      errorBackground: { fraction: 0, completions: 0 },
     });
   });
 });

@@ -29,6 +29,8 @@ export function makeWindow(overrides: Partial<ControlWindow> = {}): ControlWindo
     serviceP50Ms: 50,
     serviceP99Ms: 80,
     congestion: zeroCongestion(),
+    unavailable: 0,
+    retryAfterMs: 0,
     slotsInUseMean: 50,
     slotsTotal: 100,
     windowStalls: 0,
@@ -52,16 +54,16 @@ export function makeState(
 }
 
 /**
- * A settled state in congestion avoidance: rate 1000 req/s on one connection,
- * a 50 ms latency baseline, throughput 1000 req/s, and the last connection
+ * A settled, open state: 1000 req/s delivered on one connection (the open
+ * ceiling twice that), a 50 ms latency baseline, and the last connection
  * change long enough ago to allow another.
  */
 export function avoidanceState(overrides: Partial<ControllerState> = {}): ControllerState {
   return makeState({
-    rateTps: 1000,
-    phase: 'avoidance',
+    rateTps: 2000,
     baselineServiceMs: 50,
     throughputTps: 1000,
+    goodTps: 1000,
     windowsSinceConnectionChange: 100,
     ...overrides,
   });

@@ -12,23 +12,27 @@ import { avoidanceState, congestionOf, makeWindow } from './fixtures.js';
 /** The reason each congestion kind must be reported under. */
 const reasonOf: Record<CongestionKind, DecisionReason> = {
   timeout: 'timeout',
-  cancel: 'cancel',
   refusedStream: 'refused-stream',
   enhanceYourCalm: 'enhance-your-calm',
   goawayError: 'goaway-error',
   http429: 'http-429',
   http503: 'http-503',
-  connectionError: 'connection-error',
 };
 
 describe('step: multiplicative decrease', () => {
+  it('starts a congestion episode: the limit is enforced from the cut on', () => {
+    const r = step(avoidanceState(), makeWindow({ congestion: congestionOf('http429') }), defaults);
+    expect(r.decision.limiting).toBe(true);
+    expect(r.state.episode).toEqual({ startTps: 800, peakTps: 1000, regrowFromMs: 1000 });
+  });
+
   it.each(congestionKinds.map((k) => [k]))('cuts the rate by decreaseFactor on %s', (kind) => {
-    const state = avoidanceState({ rateTps: 1000 });
-    // Completions (1000 req/s) keep up with the rate, so the cut is 0.8 × 1000.
+    const state = avoidanceState();
+    // Open: the ceiling (2000) is twice what the path delivers (1000), so the cut is 0.8 × 1000.
     const r = step(state, makeWindow({ congestion: congestionOf(kind) }), defaults);
     expect(r.decision.rateTps).toBeCloseTo(800, 9);
     expect(r.decision.reason).toBe(reasonOf[kind]);
-    expect(r.state.phase).toBe('avoidance');
+    expect(r.decision.limiting).toBe(true);
   });
 
   it('names the most specific kind when several are present', () => {
@@ -80,8 +84,8 @@ describe('step: multiplicative decrease', () => {
 
   it('cuts from the rate before anything has completed', () => {
     const r = step(
-      avoidanceState({ throughputTps: 0 }),
-      makeWindow({ completed: 0, congestion: congestionOf('connectionError') }),
+      avoidanceState({ rateTps: 1000, throughputTps: 0 }),
+      makeWindow({ completed: 0, congestion: congestionOf('goawayError') }),
       defaults,
     );
     expect(r.decision.rateTps).toBeCloseTo(800, 9);
@@ -89,30 +93,40 @@ describe('step: multiplicative decrease', () => {
 
   it('uses the configured decreaseFactor', () => {
     const options = resolveControllerOptions({ decreaseFactor: 0.5 });
-    const r = step(avoidanceState(), makeWindow({ congestion: congestionOf('cancel') }), options);
+    const r = step(avoidanceState(), makeWindow({ congestion: congestionOf('http429') }), options);
     expect(r.decision.rateTps).toBeCloseTo(500, 9);
   });
 
   it('does not go below minRateTps', () => {
     const options = resolveControllerOptions({ minRateTps: 900, initialRateTps: 1000 });
-    const r = step(avoidanceState(), makeWindow({ congestion: congestionOf('cancel') }), options);
+    const r = step(avoidanceState(), makeWindow({ congestion: congestionOf('http429') }), options);
     expect(r.decision.rateTps).toBe(900);
   });
 
-  it('reports a congestion signal over a queue over target', () => {
+  it('never cuts for the client queue alone: admission bounds it, and a capped path runs full', () => {
     const r = step(
       avoidanceState(),
-      makeWindow({ queueWaitP99Ms: 900, congestion: congestionOf('refusedStream') }),
+      makeWindow({ queueWaitP99Ms: 900, queueLength: 500 }),
+      defaults,
+    );
+    expect(r.decision.limiting).toBe(false);
+    expect(r.decision.reason).toBe('open');
+  });
+
+  it('reports a congestion signal over a window queue over target', () => {
+    const r = step(
+      avoidanceState(),
+      makeWindow({ ...windowQueue, congestion: congestionOf('refusedStream') }),
       defaults,
     );
     expect(r.decision.reason).toBe('refused-stream');
-    expect(r.decision.rateTps).toBeCloseTo(800, 9);
+    expect(r.decision.rateTps).toBeCloseTo(0.8 * 1000, 9);
   });
 
-  it('cuts at least as deep as the queue rule would when both signals are present', () => {
+  it('cuts at least as deep as the window-queue rule would when both signals are present', () => {
     // A congestion factor gentler than the queue factor must not soften a queue-over cut.
     const options = resolveControllerOptions({ decreaseFactor: 0.95, queueDecreaseFactor: 0.9 });
-    const window = makeWindow({ queueWaitP99Ms: 900 });
+    const window = makeWindow(windowQueue);
     const queueOnly = step(avoidanceState(), window, options).decision.rateTps;
     const both = step(avoidanceState(), { ...window, congestion: congestionOf('http429') }, options)
       .decision.rateTps;
@@ -129,6 +143,9 @@ describe('step: multiplicative decrease', () => {
   it('ignores negative and NaN congestion counts', () => {
     const congestion = { ...zeroCongestion(), timeout: -3, http429: Number.NaN };
     const r = step(avoidanceState(), makeWindow({ congestion }), defaults);
-    expect(r.decision.reason).toBe('additive-increase');
+    expect(r.decision.reason).toBe('open');
   });
 });
+
+/** Streams stalled on flow-control windows, 650 ms above the 50 ms baseline: past the 500 ms target. */
+const windowQueue = { windowStalls: 5, serviceP50Ms: 700, slotsInUseMean: 60 } as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { CongestionKind } from '../../src/core/congestion.js';
-import { congestionKinds } from '../../src/core/congestion.js';
+import { congestionKinds, zeroCongestion } from '../../src/core/congestion.js';
 import type { ControllerOptions } from '../../src/core/controllerOptions.js';
 import type { ControllerState } from '../../src/core/controllerState.js';
 import { initialControllerState } from '../../src/core/controllerState.js';
@@ -46,8 +46,12 @@ function outOfBounds(
   const memory = {
     baselineServiceMs: state.baselineServiceMs,
     throughputTps: state.throughputTps,
-    throughputBeforeAddTps: state.throughputBeforeAddTps,
-    connectionsBeforeAdd: state.connectionsBeforeAdd,
+    goodTps: state.goodTps,
+    inFlightMean: state.inFlightMean,
+    errorBackground: state.errorBackground.fraction,
+    trialThroughputTps: state.addTrial?.throughputBeforeTps ?? 0,
+    episodeStartTps: state.episode?.startTps ?? 0,
+    episodePeakTps: state.episode?.peakTps ?? 0,
     windowsSinceConnectionChange: state.windowsSinceConnectionChange,
     idleWindows: state.idleWindows,
   };
@@ -166,27 +170,42 @@ describe('step: properties', () => {
     );
   });
 
-  it('never raises the rate on a demand-limited window', () => {
+  it('never tightens the limit on a window without a load signal', () => {
+    fc.assert(
+      fc.property(reachedWithWindowArb(), ([{ options, state }, window]) => {
+        // No congestion, no 503s, no flow-control stall: nothing that load could have caused.
+        const w = { ...window, congestion: zeroCongestion(), unavailable: 0, windowStalls: 0 };
+        fc.pre(state.pathState !== 'window-bound');
+        const d = step(state, w, options).decision;
+        if (d.limiting && state.episode !== undefined) {
+          expect(d.rateTps).toBeGreaterThanOrEqual(state.rateTps);
+        }
+        if (state.episode === undefined) expect(d.limiting).toBe(false);
+      }),
+      runs,
+    );
+  });
+
+  it('never cuts for 503s at their learned background share', () => {
     fc.assert(
       fc.property(
         reachedWithWindowArb(),
-        uniformArb(0, 0.999_999),
-        ([{ options, state }, window], share) => {
-          const durationS = window.durationMs / 1000;
-          // Offered load below demandLimitedFraction × rate: callers, not the path, set the pace.
-          const offered = Math.floor(
-            state.rateTps * options.demandLimitedFraction * durationS * share,
-          );
-          fc.pre(offered / durationS < state.rateTps * options.demandLimitedFraction);
-          const admitted = Math.min(window.admitted, offered);
+        uniformArb(0, 0.6),
+        fc.integer({ min: 1, max: 20_000 }),
+        ([{ options }, window], share, completed) => {
+          // A background learned to its horizon, then a window at exactly that share.
+          const state = {
+            ...initialControllerState(options),
+            errorBackground: { fraction: share, completions: 2000 },
+          };
           const w = {
             ...window,
-            offered,
-            admitted,
-            rejected: offered - admitted,
-            completed: Math.min(window.completed, admitted),
+            congestion: zeroCongestion(),
+            windowStalls: 0,
+            completed,
+            unavailable: Math.round(completed * share),
           };
-          expect(step(state, w, options).decision.rateTps).toBeLessThanOrEqual(state.rateTps);
+          expect(step(state, w, options).decision.limiting).toBe(false);
         },
       ),
       runs,

@@ -58,7 +58,7 @@ describe('step: server-bound', () => {
     expect(verdict.decision.pathState).toBe('server-bound');
     expect(verdict.decision.connections).toBe(1);
     expectHold(verdict.state.serverBoundUntilMs, 1500);
-    expect(verdict.state.throughputBeforeAddTps).toBe(0);
+    expect(verdict.state.addTrial).toBeUndefined();
   });
 
   it('keeps an add that raised completed throughput', () => {
@@ -66,7 +66,7 @@ describe('step: server-bound', () => {
     const verdict = last(results);
     expect(verdict.decision.connections).toBe(2);
     expect(verdict.decision.pathState).not.toBe('server-bound');
-    expect(verdict.state.throughputBeforeAddTps).toBe(0);
+    expect(verdict.state.addTrial).toBeUndefined();
   });
 
   it('does not blame the server when callers offered no more than before the add', () => {
@@ -75,7 +75,7 @@ describe('step: server-bound', () => {
     const verdict = last(results);
     expect(verdict.decision.pathState).not.toBe('server-bound');
     expect(verdict.decision.connections).toBe(2);
-    expect(verdict.state.throughputBeforeAddTps).toBe(0);
+    expect(verdict.state.addTrial).toBeUndefined();
   });
 
   it('waits for the added sessions to be up before judging', () => {
@@ -84,7 +84,7 @@ describe('step: server-bound', () => {
       judged(defaults.connectionEvalWindows, 190, { connections: 1 }),
     );
     expect(last(results).decision.connections).toBe(2);
-    expect(last(results).state.throughputBeforeAddTps).toBeGreaterThan(0);
+    expect(last(results).state.addTrial?.throughputBeforeTps).toBeGreaterThan(0);
   });
 
   it('does not probe again until serverBoundHoldMs has passed', () => {
@@ -175,5 +175,17 @@ describe('step: server-bound', () => {
       return r.state.serverBoundUntilMs - t;
     });
     expect(new Set(holds.map((h) => Math.round(h))).size).toBeGreaterThan(3);
+  });
+});
+
+describe('step: an add judged by the server’s latency too', () => {
+  it('undoes an add whose gain came with a slower server (share taken, not capacity)', () => {
+    // Throughput rose 1,900 → 2,900 req/s, but the p50 doubled: the extra streams queued in the server.
+    const results = run(
+      afterAdd(),
+      judged(defaults.connectionEvalWindows, 290, { serviceP50Ms: 100 }),
+    );
+    expect(last(results).decision.reason).toBe('server-bound');
+    expect(last(results).decision.connections).toBe(1);
   });
 });

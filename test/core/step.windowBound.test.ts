@@ -50,7 +50,7 @@ describe('step: window-bound paths', () => {
       windowBound({ serviceP50Ms: 250, windowStalls: 0 }),
       defaults,
     );
-    expect(unstalled.decision.reason).toBe('additive-increase');
+    expect(unstalled.decision.reason).toBe('open');
     expect(unstalled.decision.connections).toBe(1);
   });
 
@@ -68,8 +68,14 @@ describe('step: window-bound paths', () => {
     // 800 ms p50 against 50 ms: 750 ms of window wait, over the 500 ms target.
     const judging = settled({
       connections: 2,
-      throughputBeforeAddTps: 100,
-      connectionsBeforeAdd: 1,
+      addTrial: {
+        throughputBeforeTps: 100,
+        serviceBeforeMs: 60,
+        connectionsBefore: 1,
+        windows: 0,
+        completed: 0,
+        ms: 0,
+      },
       windowsSinceConnectionChange: 1,
     });
     const r = step(
@@ -90,21 +96,22 @@ describe('step: window-bound paths', () => {
       defaults,
     );
     expect(r.decision.reason).not.toBe('queue-over-target');
-    // No cut to 0.9 × 100; only the window-bound lead over delivered (100 + 25) applies.
-    expect(r.decision.rateTps).toBeCloseTo(125, 9);
+    expect(r.decision.limiting).toBe(false);
   });
 
-  it('keeps the rate within 25%, or one additive step, of what the windows deliver', () => {
-    const state = settled({ rateTps: 500 });
-    // 300 req/s offered (not demand-limited), 100 delivered, no queue: additive increase would give 525.
+  it('keeps an enforced rate within 25%, or one probe step, of what the windows deliver', () => {
+    // An episode regrowing from 400 to 600 req/s, 50 ms into a 1 s recovery: the curve gives 428.5.
+    const episode = { startTps: 400, peakTps: 600, regrowFromMs: 950 };
+    const state = settled({ rateTps: 400, goodTps: 100, episode });
+    const curveTps = 600 - 200 * 0.95 ** 3;
     const open = windowBound({ offered: 30, admitted: 30, windowStalls: 0 });
-    expect(step(state, open, defaults).decision.rateTps).toBeCloseTo(525, 9);
-    // With stalls the excess would queue on the wire: 100 + max(25% of 100, 250 req/s/s × 0.1 s) = 125.
+    expect(step(state, open, defaults).decision.rateTps).toBeCloseTo(curveTps, 9);
+    // With stalls the excess would queue on the wire: 100 + max(25% of 100, a step of 600 × 0.1) = 160.
     const stalled = step(state, { ...open, windowStalls: 10 }, defaults);
-    expect(stalled.decision.rateTps).toBeCloseTo(125, 9);
-    // Far below, one additive step still lets it climb back: 10 delivered + 25.
+    expect(stalled.decision.rateTps).toBeCloseTo(160, 9);
+    // Far below, one probe step still lets it climb back: 10 delivered + 60.
     const low = step(
-      settled({ rateTps: 200, throughputTps: 10 }),
+      settled({ rateTps: 200, throughputTps: 10, goodTps: 100, episode }),
       windowBound({ offered: 30, completed: 1 }),
       defaults,
     );
@@ -134,20 +141,20 @@ describe('step: window-bound paths', () => {
     // bunch, not what one connection carries (100 req/s).
     const r = step(settled(), windowBound({ serviceP50Ms: 250, completed: 30 }), defaults);
     expect(r.decision.reason).toBe('add-connection');
-    expect(r.state.throughputBeforeAddTps).toBeLessThan(300);
-    expect(r.state.throughputBeforeAddTps).toBeCloseTo(100 + (300 - 100) * 0.3, 9);
+    expect(r.state.addTrial?.throughputBeforeTps).toBeLessThan(300);
+    expect(r.state.addTrial?.throughputBeforeTps).toBeCloseTo(100 + (300 - 100) * 0.3, 9);
   });
 
   it('keeps a window-bound add as soon as its throughput shows the gain', () => {
     const after = step(settled(), windowBound({ serviceP50Ms: 250 }), defaults).state;
-    expect(after.throughputBeforeAddTps).toBeCloseTo(100, 9);
+    expect(after.addTrial?.throughputBeforeTps).toBeCloseTo(100, 9);
     // Two connections deliver 200 req/s; far fewer than the 200 completions an undo would need.
     const windows = Array.from({ length: defaults.connectionEvalWindows }, (_, i) =>
       windowBound({ endMs: 1100 + 100 * i, completed: 20, connections: 2, slotsTotal: 200 }),
     );
     const results = run(after, windows);
     const verdict = last(results);
-    expect(verdict.state.throughputBeforeAddTps).toBe(0);
+    expect(verdict.state.addTrial).toBeUndefined();
     expect(verdict.decision.connections).toBe(2);
     expect(verdict.decision.pathState).not.toBe('server-bound');
   });
@@ -183,7 +190,9 @@ describe('step: judging an add', () => {
       }),
     );
   const afterAdd = (rateTps: number): ControllerState => {
-    const r = step(avoidanceState({ rateTps }), slotBound(1000), defaults);
+    // An episode whose retry-after still holds the enforced rate where it is.
+    const episode = { startTps: rateTps, peakTps: rateTps, regrowFromMs: 60_000 };
+    const r = step(avoidanceState({ rateTps, episode }), slotBound(1000), defaults);
     expect(r.decision.reason).toBe('add-connection');
     return r.state;
   };
@@ -192,7 +201,7 @@ describe('step: judging an add', () => {
     // The rate holds at 1000 req/s (a queue builds) while the add must show 1995: the bucket, not the
     // path, caps completions, so five flat windows are no verdict.
     const held = run(afterAdd(1000), judged(1100, defaults.connectionEvalWindows, 190));
-    expect(last(held).state.throughputBeforeAddTps).toBeGreaterThan(0);
+    expect(last(held).state.addTrial?.throughputBeforeTps).toBeGreaterThan(0);
     expect(held.every((r) => r.decision.connections === 2)).toBe(true);
     // A rate held below the gain for 4 × connectionEvalWindows was held by the path's own queue,
     // which the add did not relieve: judged then on what the path carried.
@@ -218,7 +227,7 @@ describe('step: judging an add', () => {
         slotsInUseMean: 95 * connections,
       });
     const after = step(avoidanceState({ rateTps: 300 }), small(1000, 19), defaults).state;
-    expect(after.throughputBeforeAddTps).toBeCloseTo(190, 9);
+    expect(after.addTrial?.throughputBeforeTps).toBeCloseTo(190, 9);
     const windows = Array.from({ length: 11 }, (_, i) => small(1100 + 100 * i, 19, 2));
     const results = run(after, windows);
     // No verdict on 5 windows (95 completions); the undo comes once 200 are in (11 windows, 209).

@@ -43,8 +43,8 @@ test('the server destroys every socket mid-load, twice: in-flight streams fail u
   expect(Object.keys(counts.failures)).toEqual(['H2FLOW_TRANSPORT/session-closed']);
   expect(counts.failures['H2FLOW_TRANSPORT/session-closed']).toBeGreaterThanOrEqual(lost);
   expect(counts.retried).toBe(0);
-  // The loss is a congestion signal, and the client reconnected each time.
-  expect(run.decisions.some((d) => d.decision.reason === 'connection-error')).toBe(true);
+  // The loss is no load signal (nothing cut the rate), and the client reconnected each time.
+  expect(run.decisions.some((d) => d.decision.limiting)).toBe(false);
   expect(server.sessions.length).toBeGreaterThanOrEqual(3);
   const late = [...run.records.values()].filter((r) => r.submittedAtMs > 2800);
   expect(late.filter((r) => r.response?.status === 200).length).toBeGreaterThan(0);

@@ -11,7 +11,11 @@ import type {
 
 /** How the fake answers one request: a latency and an outcome. */
 export type FakeReply =
-  | { readonly latencyMs: number; readonly status?: number }
+  | {
+      readonly latencyMs: number;
+      readonly status?: number;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | {
       readonly latencyMs: number;
       readonly retryable: 'refused-stream' | 'goaway-unprocessed' | 'enhance-your-calm';
@@ -98,7 +102,7 @@ export class FakeTransport implements Transport {
       finish({
         kind: 'response',
         status: r.status ?? 200,
-        headers: {},
+        headers: r.headers ?? {},
         body: new Uint8Array(2),
         atMs,
       });

@@ -82,15 +82,17 @@ async function run(
   };
 }
 
-/** Adaptive client, mixed replies: 503s, 429s and a REFUSED_STREAM before some answers. */
+/** Adaptive client, mixed replies: background 503s, a few throttling 503s and 429s, and a REFUSED_STREAM before some answers. */
 const mixed = (): Promise<Run> =>
   run(
     { maxConnections: 1, timeoutMs: 2000 },
     (request, attempt) => {
       if (request.id % 13 === 0 && attempt === 0)
         return { latencyMs: 2, retryable: 'refused-stream' };
+      if (request.id % 70 === 0)
+        return { latencyMs: 20, status: 503, headers: { 'retry-after': '0' } };
       if (request.id % 7 === 0) return { latencyMs: 20, status: 503 };
-      if (request.id % 11 === 0) return { latencyMs: 20, status: 429 };
+      if (request.id % 110 === 0) return { latencyMs: 20, status: 429 };
       return { latencyMs: 20 };
     },
     3000,

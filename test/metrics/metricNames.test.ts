@@ -62,13 +62,11 @@ describe('label values', () => {
     expect(Object.values(congestionKindLabels).sort()).toEqual(
       [
         'timeout',
-        'cancel',
         'refused_stream',
         'enhance_your_calm',
         'goaway_error',
         'http_429',
         'http_503',
-        'connection_error',
       ].sort(),
     );
     expect(Object.values(rejectionReasonLabels).every((v) => snake.test(v))).toBe(true);

@@ -8,6 +8,7 @@ import { congestionOf, makeWindow } from '../core/fixtures.js';
 const options = { maxRateTps: 100_000, plateauMs: 400, controller: defaultControllerOptions };
 const decided = (rateTps: number, reason: Decision['reason'] = 'hold'): Decision => ({
   rateTps,
+  limiting: reason !== 'open',
   connections: 1,
   reason,
   pathState: 'unknown',
@@ -122,7 +123,7 @@ describe('StageJudge', () => {
   test('windows run entirely at --max-rate measure what the path carried there', () => {
     const judge = new StageJudge({ ...options, maxRateTps: 1000 }, 50, 500);
     const ends = [1000, 1000, 1000, 1000, 1000, 1000, 1000].map((rateTps, i) =>
-      judge.add(makeWindow({ completed: 100 - (i % 2) }), decided(rateTps, 'slow-start'), i * 100),
+      judge.add(makeWindow({ completed: 100 - (i % 2) }), decided(rateTps, 'open'), i * 100),
     );
     // Window 0 ran at the initial 500; window 1 is the first at the cap (skipped); 2–5 are measured.
     expect(ends.indexOf('max-rate')).toBe(5);

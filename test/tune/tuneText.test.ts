@@ -96,7 +96,7 @@ describe('tuneText', () => {
         goodputTps: 0,
         bound: undefined,
         maxConcurrentStreams: 0,
-        congestion: { kind: 'connectionError', count: 2, atRateTps: 100, completedTps: 0 },
+        congestion: { kind: 'goawayError', count: 2, atRateTps: 100, completedTps: 0 },
       }),
     ];
     const text = tuneText({
@@ -115,7 +115,7 @@ describe('tuneText', () => {
     });
     expect(text).toMatch(/^nothing to recommend \(stopped: congestion\)$/m);
     expect(text).toMatch(
-      /- backed off at the first congestion signal: 2 × connectionError at a rate of 100 req\/s on 1\s+connection/,
+      /- backed off at the first congestion signal: 2 × goawayError at a rate of 100 req\/s on 1\s+connection/,
     );
     expect(text).not.toMatch(/createClient/);
     expect(text).not.toMatch(/maxSafeTps/);

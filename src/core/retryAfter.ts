@@ -1,0 +1,16 @@
+/**
+ * The delay a `retry-after` header asks for, in ms (RFC 9110 §10.2.3): either
+ * delay-seconds or an HTTP-date, read against `wallClockMs` (the caller's
+ * clock: core never reads one). `undefined` when the header is absent or
+ * unreadable; a date in the past is 0.
+ */
+export function retryAfterMs(
+  value: string | readonly string[] | undefined,
+  wallClockMs: number,
+): number | undefined {
+  const text = (typeof value === 'string' ? value : value?.[0])?.trim();
+  if (text === undefined || text === '') return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const dateMs = Date.parse(text);
+  return Number.isFinite(dateMs) ? Math.max(0, dateMs - wallClockMs) : undefined;
+}
