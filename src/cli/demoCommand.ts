@@ -11,7 +11,7 @@ import {
 import { renderHtmlReport } from '../report/htmlReport.js';
 import { stringifyRunReport } from '../report/jsonReport.js';
 import { formatResultsTable } from '../report/textReport.js';
-import { formatGeneratorLine, startProgressLine } from './loadCommand.js';
+import { formatGeneratorLine, startProgressLine } from './loadProgressLine.js';
 import { parseDurationMs } from './parseArgs.js';
 import { UsageError } from './usageError.js';
 

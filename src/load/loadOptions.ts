@@ -7,6 +7,7 @@ import {
   requireOneOf,
 } from '../core/validate.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { defaultExpectedStatuses, type StatusRange } from './expectedStatuses.js';
 
 /**
  * How the load generator's client behaves:
@@ -62,6 +63,11 @@ export interface LoadOptions {
   readonly ca: string | Buffer | undefined;
   /** Whether TLS certificates are verified. Default true. */
   readonly rejectUnauthorized: boolean;
+  /**
+   * HTTP statuses that count as success; any other status is an HTTP error,
+   * not goodput. Default 200–399 (k6's `expected_statuses`).
+   */
+  readonly expectedStatuses: readonly StatusRange[];
 }
 
 /** Defaults for {@link LoadOptions} (`url` and `rateTps` have none). */
@@ -82,6 +88,7 @@ export const defaultLoadOptions: Omit<LoadOptions, 'url' | 'rateTps'> = Object.f
   progressIntervalMs: 250,
   ca: undefined,
   rejectUnauthorized: true,
+  expectedStatuses: defaultExpectedStatuses,
 });
 
 const optionNames = ['url', 'rateTps', ...Object.keys(defaultLoadOptions)];
@@ -118,6 +125,7 @@ export function resolveLoadOptions(
   if (o.body !== undefined && !(o.body instanceof Uint8Array)) {
     throw new InvalidOptionError('body', o.body, 'a Uint8Array');
   }
+  requireStatusRanges(o.expectedStatuses);
   const warmupMs = o.warmupMs ?? Math.min(maxDefaultWarmupMs, o.durationMs / 5);
   return Object.freeze({ ...o, warmupMs });
 }
@@ -129,4 +137,25 @@ export function loadLabel(
   if (o.label !== undefined) return o.label;
   if (o.policy === 'naive') return o.connections === 1 ? 'naive' : `naive (${o.connections} conns)`;
   return `adaptive (max ${o.maxConnections})`;
+}
+
+function requireStatusRanges(ranges: readonly StatusRange[]): void {
+  const valid =
+    Array.isArray(ranges) &&
+    ranges.length > 0 &&
+    ranges.every(
+      (r) =>
+        Number.isInteger(r?.fromStatus) &&
+        Number.isInteger(r?.toStatus) &&
+        r.fromStatus >= 100 &&
+        r.toStatus <= 599 &&
+        r.fromStatus <= r.toStatus,
+    );
+  if (!valid) {
+    throw new InvalidOptionError(
+      'expectedStatuses',
+      ranges,
+      'a non-empty list of { fromStatus, toStatus } ranges within 100-599',
+    );
+  }
 }

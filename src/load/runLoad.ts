@@ -16,6 +16,7 @@ import { fetchServerStats } from './fetchServerStats.js';
 import { type LoadOptions, loadLabel, resolveLoadOptions } from './loadOptions.js';
 import type { LoadProgress } from './loadProgress.js';
 import { type GeneratorStats, OpenLoopRecorder } from './openLoopRecorder.js';
+import { withOutcomes } from './runOutcomes.js';
 import { serverStatsDelta } from './serverStatsDelta.js';
 
 /** What one load run produced. */
@@ -91,14 +92,17 @@ export async function runLoad(
     durationMs: o.durationMs,
     maxRequests: o.maxRequests,
   };
-  const recorder = new OpenLoopRecorder(startMs);
+  const recorder = new OpenLoopRecorder(startMs, o.expectedStatuses);
   const { endMs } = await offer(client, request, schedule, recorder, o, hooks);
-  const result = recorder.finish({
-    policy: loadLabel(o),
-    endMs,
-    warmupS: Math.min(o.warmupMs, endMs - startMs) / 1000,
-    capacityTps: o.capacityTps,
-  });
+  const result = withOutcomes(
+    recorder.finish({
+      policy: loadLabel(o),
+      endMs,
+      warmupS: Math.min(o.warmupMs, endMs - startMs) / 1000,
+      capacityTps: o.capacityTps,
+    }),
+    recorder.outcomeCounts(),
+  );
   const after = before === undefined ? undefined : await fetchServerStats(url.origin, tls);
   return {
     options: o,
@@ -148,7 +152,7 @@ async function offer(
       const sample = lastSample;
       lastSample = undefined;
       if (submitting && isOverloadError(error)) shed = true;
-      if (sample !== undefined) recorder.settled(sample, intendedMs);
+      if (sample !== undefined) recorder.settled(sample, intendedMs, error);
     });
     submitting = false;
     if (!shed) recorder.admitted(intendedMs);
