@@ -2,7 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { AdaptiveClient } from '../client/AdaptiveClient.js';
 import { parseStatusRanges } from '../load/expectedStatuses.js';
-import { type LoadOptions, type LoadPolicy, loadPolicies } from '../load/loadOptions.js';
+import {
+  isNaivePolicy,
+  type LoadOptions,
+  type LoadPolicy,
+  loadPolicies,
+} from '../load/loadOptions.js';
 import { loadReport } from '../load/loadReport.js';
 import { type LoadRun, runLoad } from '../load/runLoad.js';
 import { startMetricsServer } from '../metrics/metricsServer.js';
@@ -88,10 +93,10 @@ export function parseLoadFlags(url: string, flags: LoadFlags): LoadPlan {
   const policy: LoadPolicy = parseChoice('--policy', flags.policy, loadPolicies);
   if (policy === 'adaptive' && flags.connections !== undefined) {
     throw new UsageError(
-      '--connections: only meaningful with --policy naive (adaptive decides; cap it with --max-connections)',
+      '--connections: only meaningful with --policy naive or naive-fifo (adaptive decides; cap it with --max-connections)',
     );
   }
-  if (policy === 'naive' && flags.maxConnections !== undefined) {
+  if (isNaivePolicy(policy) && flags.maxConnections !== undefined) {
     throw new UsageError(
       '--max-connections: only meaningful with --policy adaptive (naive uses --connections)',
     );
@@ -276,7 +281,7 @@ export function buildLoadCommand(): Command {
     .option('--requests <n>', 'stop after this many requests, if sooner')
     .option('--timeout <duration>', 'budget of each request, submit to response end', '5s')
     .option('--policy <policy>', `client policy: ${loadPolicies.join('|')}`, 'adaptive')
-    .option('--connections <n>', 'naive: connections to use (default 1)')
+    .option('--connections <n>', 'naive, naive-fifo: connections to use (default 1)')
     .option('--max-connections <n>', 'adaptive: most connections it may open (default 8)')
     .option('--method <method>', 'HTTP method (default GET, or POST with a body)')
     .option('--header <name:value>', 'request header, repeatable', collect)

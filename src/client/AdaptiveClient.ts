@@ -6,6 +6,7 @@ import type { CongestionKind } from '../core/congestion.js';
 import type { ControlWindow } from '../core/controlWindow.js';
 import type { Decision } from '../core/decision.js';
 import type { Outcome, RequestSample } from '../core/sample.js';
+import { SeededRandom } from '../core/seededRandom.js';
 import { AbortedError } from '../errors/AbortedError.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { DeadlineError } from '../errors/DeadlineError.js';
@@ -104,11 +105,15 @@ export class AdaptiveClient {
     this.#scheduler = transport.scheduler;
     const o = this.options;
     const adaptive = o.policy === 'adaptive';
+    const queueOrderRandom = new SeededRandom(52_845);
     this.#queue = new AdmissionQueue<Job>(
       {
         maxQueueLength: o.maxQueueLength,
         maxQueueWaitMs: o.queueLimitFraction * o.timeoutMs,
         deadlineAware: adaptive,
+        serveOrder: o.queueOrder,
+        // Seeded, so a simulated run of the random order replays exactly.
+        random: () => queueOrderRandom.next(),
       },
       this.#scheduler,
       (job) => this.#expireQueued(job),

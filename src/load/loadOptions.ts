@@ -11,15 +11,25 @@ import { defaultExpectedStatuses, type StatusRange } from './expectedStatuses.js
 
 /**
  * How the load generator's client behaves:
- * - `naive`: the client's `fixed` policy — `connections` sessions, no rate
- *   control, a FIFO queue and one deadline for the whole request, which
- *   cancels on the wire when it fires in flight (the seed's client);
+ * - `naive`: the seed's client (golang/go#52845) — the client's `fixed`
+ *   policy with `connections` sessions, no rate control, one deadline for
+ *   the whole request that cancels on the wire when it fires in flight, and
+ *   its waiters served in no order, as Go's x/net/http2 transport with
+ *   StrictMaxConcurrentStreams serves them (`queueOrder: 'random'`);
+ * - `naive-fifo`: the same with its waiters served oldest first, as nghttp2
+ *   queues streams past the limit (Node's http2 and grpc-js clients): the
+ *   queue then serves only requests about to expire, and goodput collapses;
  * - `adaptive`: h2flow's controller, allowed up to `maxConnections`.
  */
-export type LoadPolicy = 'naive' | 'adaptive';
+export type LoadPolicy = 'naive' | 'naive-fifo' | 'adaptive';
 
 /** Every load policy, in the order reports show them. */
-export const loadPolicies: readonly LoadPolicy[] = ['naive', 'adaptive'];
+export const loadPolicies: readonly LoadPolicy[] = ['naive', 'naive-fifo', 'adaptive'];
+
+/** True for the comparison policies that take `connections` (`naive`, `naive-fifo`). */
+export function isNaivePolicy(policy: LoadPolicy): boolean {
+  return policy !== 'adaptive';
+}
 
 /** Options of one open-loop load run ({@link runLoad}). */
 export interface LoadOptions {
@@ -35,7 +45,7 @@ export interface LoadOptions {
   readonly timeoutMs: number;
   /** Client policy. Default `'adaptive'`. */
   readonly policy: LoadPolicy;
-  /** Sessions of the `naive` policy, count. Default 1. */
+  /** Sessions of the `naive` and `naive-fifo` policies, count. Default 1. */
   readonly connections: number;
   /** Most sessions the `adaptive` policy may open, count. Default 8 (the controller's default). */
   readonly maxConnections: number;
@@ -130,12 +140,14 @@ export function resolveLoadOptions(
   return Object.freeze({ ...o, warmupMs });
 }
 
-/** The label a run gets in reports: `naive (2 conns)`, `adaptive (max 4)`, or the caller's. */
+/** The label a run gets in reports: `naive`, `naive-fifo (2 conns)`, `adaptive (max 4)`, or the caller's. */
 export function loadLabel(
   o: Pick<LoadOptions, 'policy' | 'connections' | 'maxConnections' | 'label'>,
 ): string {
   if (o.label !== undefined) return o.label;
-  if (o.policy === 'naive') return o.connections === 1 ? 'naive' : `naive (${o.connections} conns)`;
+  if (isNaivePolicy(o.policy)) {
+    return o.connections === 1 ? o.policy : `${o.policy} (${o.connections} conns)`;
+  }
   return `adaptive (max ${o.maxConnections})`;
 }
 

@@ -13,7 +13,7 @@ import {
   totalArrivals,
 } from './arrivalSchedule.js';
 import { fetchServerStats } from './fetchServerStats.js';
-import { type LoadOptions, loadLabel, resolveLoadOptions } from './loadOptions.js';
+import { isNaivePolicy, type LoadOptions, loadLabel, resolveLoadOptions } from './loadOptions.js';
 import type { LoadProgress } from './loadProgress.js';
 import { type GeneratorStats, OpenLoopRecorder } from './openLoopRecorder.js';
 import { withOutcomes } from './runOutcomes.js';
@@ -78,8 +78,13 @@ export async function runLoad(
   const client = createClient(url.origin, {
     scheduler: realTimeScheduler,
     timeoutMs: o.timeoutMs,
-    ...(o.policy === 'naive'
-      ? { policy: 'fixed', connections: o.connections, maxConnections: o.connections }
+    ...(isNaivePolicy(o.policy)
+      ? {
+          policy: 'fixed',
+          connections: o.connections,
+          maxConnections: o.connections,
+          queueOrder: o.policy === 'naive' ? 'random' : 'fifo',
+        }
       : { policy: 'adaptive', maxConnections: o.maxConnections }),
     ...(o.ca === undefined ? {} : { ca: o.ca }),
     rejectUnauthorized: o.rejectUnauthorized,

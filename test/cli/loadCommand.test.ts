@@ -38,7 +38,7 @@ describe('h2flow load: bad flags are one line naming the flag and the value, exi
     ],
     [
       ['--rate', '10', '--policy', 'fixed'],
-      /^h2flow: --policy: expected one of naive, adaptive, got "fixed"$/,
+      /^h2flow: --policy: expected one of naive, naive-fifo, adaptive, got "fixed"$/,
     ],
     [
       ['--rate', '10', '--connections', '2'],
