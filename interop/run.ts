@@ -26,13 +26,20 @@
  * per run goes to bench/results/latest.jsonl, and the exit code is 1 if
  * any bound failed.
  *
- * Flags: `--short` (every run 10 s, for trying it out), `--only <name>`.
+ * First, the baseline (issue 13): the seed's own client, Go's x/net/http2
+ * with StrictMaxConcurrentStreams (`interop/go-strict-client`, built here
+ * offline), beside h2flow's naive and adaptive (max 1), at 2,500 and
+ * 3,000/s over h2c, printed side by side with how far naive is from Go.
+ *
+ * Flags: `--short` (every run 10 s, baseline 15 s, for trying it out),
+ * `--only <name>`, `--baseline-only`.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { appendResult } from '../bench/lib/results.js';
 import { probeConnectionCapacity } from '../src/load/probeConnectionCapacity.js';
-import { type LoadOutcome, loadArgv, runLoadCli } from './loadCli.js';
+import { buildGoClient, ensureGo, type GoResult, runGoClient } from './goClient.js';
+import { type LoadOutcome, type LoadResult, loadArgv, runLoadCli } from './loadCli.js';
 import { ensureNginx, freePort, type NginxStreamLog, startNginx } from './nginx.js';
 
 /** Little's law for one nginx connection: 100 streams / 0.05 s. */
@@ -157,7 +164,11 @@ interface Row {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { short: { type: 'boolean', default: false }, only: { type: 'string' } },
+    options: {
+      short: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'baseline-only': { type: 'boolean', default: false },
+    },
   });
   const log = (line: string): void => {
     process.stdout.write(`${line}\n`);
@@ -170,7 +181,8 @@ async function main(): Promise<void> {
   );
   const rows: Row[] = [];
   try {
-    for (const spec of specs(values.short)) {
+    log(`\n${await baseline(nginx.h2cUrl, values.short ? 15 : 30, log)}`);
+    for (const spec of values['baseline-only'] ? [] : specs(values.short)) {
       if (values.only !== undefined && values.only !== spec.name) continue;
       const args = {
         url: spec.tls ? nginx.tlsUrl : nginx.h2cUrl,
@@ -317,6 +329,73 @@ function record(spec: RunSpec, o: Observed, failed: readonly string[], version: 
     pass: failed.length === 0,
     failed,
   });
+}
+
+/** The rates golang/go#52845 reported against: 2,500/s (7-8% timed out) and 3,000/s (21-25%). */
+const baselineRatesTps = [2500, 3000];
+
+/**
+ * The seed's own client beside h2flow's naive and adaptive (max 1) runs, at
+ * each baseline rate over h2c with the same body, budget and duration, and
+ * whether the naive run is within 10% of Go's goodput and timeout fraction.
+ * Measured and printed, not a bound: docs/benchmarks.md keeps the figures.
+ */
+async function baseline(
+  url: string,
+  durationS: number,
+  log: (line: string) => void,
+): Promise<string> {
+  ensureGo(log);
+  const bin = buildGoClient();
+  const rows: string[][] = [
+    ['rate/s', 'client', 'goodput/s', 'timed out', 'failed', 'naive vs Go'],
+  ];
+  for (const rateTps of baselineRatesTps) {
+    log(
+      `baseline ${rateTps}/s: Go strict, h2flow naive, h2flow adaptive (max 1), ${durationS} s each`,
+    );
+    const go = runGoClient(bin, url, rateTps, durationS);
+    const h2flow = async (policy: 'naive' | 'adaptive'): Promise<LoadResult | undefined> => {
+      const args = { url, policy, connections: 1, rateTps, durationS, timeoutS, bodyBytes };
+      const out = await runLoadCli(args);
+      return out.kind === 'ok' ? out.result : undefined;
+    };
+    const naive = await h2flow('naive');
+    const adaptive = await h2flow('adaptive');
+    const row = (name: string, r: GoResult | LoadResult | undefined, note = ''): string[] => [
+      String(rateTps),
+      name,
+      r === undefined ? '—' : Math.round(r.goodputTps).toLocaleString('en'),
+      r === undefined ? '—' : `${((100 * r.timedOut) / r.submitted).toFixed(1)}%`,
+      r === undefined ? '—' : `${((100 * r.failed) / r.submitted).toFixed(1)}%`,
+      note,
+    ];
+    rows.push(
+      row(`Go strict (${go.goVersion})`, go),
+      row('h2flow naive', naive, naive === undefined ? '' : withinTenPercent(naive, go)),
+      row('h2flow adaptive (max 1)', adaptive),
+    );
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+    .join('\n');
+}
+
+/**
+ * Goodput and timeout fraction of naive against Go's: goodput within 10%
+ * (relative), and the timed-out share within 10% of Go's or, when Go's is
+ * near 0, within one percentage point; else how far off.
+ */
+function withinTenPercent(naive: LoadResult, go: GoResult): string {
+  const goodput = naive.goodputTps / go.goodputTps - 1;
+  const naiveShare = naive.timedOut / naive.submitted;
+  const goShare = go.timedOut / go.submitted;
+  const sharesClose = Math.abs(naiveShare - goShare) <= Math.max(0.1 * goShare, 0.01);
+  const ok = Math.abs(goodput) <= 0.1 && sharesClose;
+  const signed = (x: number, unit: string): string =>
+    `${x >= 0 ? '+' : ''}${(Math.round(1000 * x) / 10).toFixed(1)}${unit}`;
+  return `${ok ? 'within 10%' : 'OFF'}: goodput ${signed(goodput, '%')}, timed out ${signed(naiveShare - goShare, ' pts')}`;
 }
 
 main().catch((error: unknown) => {

@@ -11,7 +11,7 @@ import {
 import { renderHtmlReport } from '../report/htmlReport.js';
 import { stringifyRunReport } from '../report/jsonReport.js';
 import { formatResultsTable } from '../report/textReport.js';
-import { formatGeneratorLine, startProgressLine } from './loadCommand.js';
+import { formatGeneratorLine, startProgressLine } from './loadProgressLine.js';
 import { parseDurationMs } from './parseArgs.js';
 import { UsageError } from './usageError.js';
 
@@ -31,7 +31,8 @@ connection carries about ${(d.maxConcurrentStreams * 1000) / d.latencyMs} req/s.
 connection really carries here; then ${d.rateTps} TPS (open loop, ${d.timeoutMs / 1000} s timeout) for ${d.durationMs / 1000} s
 each, with a fresh server per run so its counters are that run's alone:
 
-  naive              one connection, FIFO, one deadline per request (the seed)
+  naive              one connection, waiters served in no order (Go's strict
+                     transport), one deadline per request (the seed)
   adaptive (max 1)   h2flow held to one connection: sheds what it cannot carry
   adaptive (max 4)   h2flow allowed to add connections
 

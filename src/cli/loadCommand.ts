@@ -1,9 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import type { AdaptiveClient } from '../client/AdaptiveClient.js';
-import { type LoadOptions, type LoadPolicy, loadPolicies } from '../load/loadOptions.js';
-import type { LoadProgress } from '../load/loadProgress.js';
+import { parseStatusRanges } from '../load/expectedStatuses.js';
+import {
+  isNaivePolicy,
+  type LoadOptions,
+  type LoadPolicy,
+  loadPolicies,
+} from '../load/loadOptions.js';
 import { loadReport } from '../load/loadReport.js';
 import { type LoadRun, runLoad } from '../load/runLoad.js';
 import { startMetricsServer } from '../metrics/metricsServer.js';
@@ -11,12 +15,20 @@ import { renderHtmlReport } from '../report/htmlReport.js';
 import { stringifyRunReport } from '../report/jsonReport.js';
 import { formatResultsTable } from '../report/textReport.js';
 import {
+  formatThresholds,
+  judgeThreshold,
+  parseThreshold,
+  type Threshold,
+} from '../report/threshold.js';
+import { formatGeneratorLine, startProgressLine } from './loadProgressLine.js';
+import {
   parseBytes,
   parseChoice,
   parseDurationMs,
   parseInteger,
   parseNumber,
 } from './parseArgs.js';
+import { throwUnlessRunHeld } from './runVerdictExit.js';
 import { UsageError } from './usageError.js';
 
 /** The raw flag values commander hands the `load` action. */
@@ -39,6 +51,8 @@ export interface LoadFlags {
   readonly insecure?: boolean;
   readonly metricsPort?: string;
   readonly metricsHost?: string;
+  readonly expectStatus?: string;
+  readonly threshold?: readonly string[];
 }
 
 /** What the flags ask for. */
@@ -53,6 +67,8 @@ export interface LoadPlan {
   readonly insecure: boolean;
   /** Serve the client's Prometheus metrics here while the load runs (`--metrics-port`, `--metrics-host`). */
   readonly metrics: { readonly port: number; readonly host: string | undefined } | undefined;
+  /** `--threshold`s the run must meet (exit 99 otherwise). */
+  readonly thresholds: readonly Threshold[];
 }
 
 /**
@@ -77,10 +93,10 @@ export function parseLoadFlags(url: string, flags: LoadFlags): LoadPlan {
   const policy: LoadPolicy = parseChoice('--policy', flags.policy, loadPolicies);
   if (policy === 'adaptive' && flags.connections !== undefined) {
     throw new UsageError(
-      '--connections: only meaningful with --policy naive (adaptive decides; cap it with --max-connections)',
+      '--connections: only meaningful with --policy naive or naive-fifo (adaptive decides; cap it with --max-connections)',
     );
   }
-  if (policy === 'naive' && flags.maxConnections !== undefined) {
+  if (isNaivePolicy(policy) && flags.maxConnections !== undefined) {
     throw new UsageError(
       '--max-connections: only meaningful with --policy adaptive (naive uses --connections)',
     );
@@ -120,6 +136,11 @@ export function parseLoadFlags(url: string, flags: LoadFlags): LoadPlan {
     ...(warmupMs === undefined ? {} : { warmupMs }),
     ...(flags.ca === undefined ? {} : { ca: readFlagFile('--ca', flags.ca) }),
     rejectUnauthorized: flags.insecure !== true,
+    ...(flags.expectStatus === undefined
+      ? {}
+      : {
+          expectedStatuses: flagGrammar('--expect-status', parseStatusRanges, flags.expectStatus),
+        }),
   };
   return {
     options,
@@ -127,7 +148,18 @@ export function parseLoadFlags(url: string, flags: LoadFlags): LoadPlan {
     reportPath: flags.report,
     insecure: flags.insecure === true,
     metrics: metricsOf(flags),
+    thresholds: (flags.threshold ?? []).map((t) => flagGrammar('--threshold', parseThreshold, t)),
   };
+}
+
+/** Runs a small grammar's parser on a flag value; its SyntaxError becomes a usage error naming the flag. */
+function flagGrammar<T>(flag: string, parse: (text: string) => T, text: string): T {
+  try {
+    return parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** `--metrics-port N` (loopback unless `--metrics-host` names another address). */
@@ -193,65 +225,6 @@ function readFlagFile(flag: string, path: string): Buffer {
   }
 }
 
-/** One progress line: elapsed, offered, outcomes, rate decision, connections, queue-wait p99. */
-export function formatProgressLine(p: LoadProgress): string {
-  const n = (x: number): string => Math.round(x).toLocaleString('en-US');
-  const elapsed = `${(p.elapsedMs / 1000).toFixed(1)}/${(p.durationMs / 1000).toFixed(0)}s`;
-  const rate = p.rateTps > 0 ? `${n(p.rateTps)}/s` : '–';
-  const phase = p.phase === 'draining' ? ' (draining)' : '';
-  return (
-    `${elapsed}${phase} offered ${n(p.offered)} ok ${n(p.succeeded)} rejected ${n(p.rejected)} ` +
-    `timed out ${n(p.timedOut)} | rate ${rate} conns ${p.connections} queue p99 ${n(p.queueWaitP99Ms)}ms`
-  );
-}
-
-/**
- * A live progress line on stderr (cli-progress), or nothing when stderr is
- * not a terminal, so logs and pipes get only the final summary.
- */
-export function startProgressLine(prefix = ''): {
-  update: (p: LoadProgress) => void;
-  stop: () => void;
-} {
-  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  const bar = new SingleBar({
-    stream: process.stderr,
-    format: `${prefix}[{bar}] {line}`,
-    barsize: 10,
-    hideCursor: true,
-    clearOnComplete: false,
-    fps: 5,
-  });
-  let started = false;
-  return {
-    update: (p) => {
-      const total = Math.max(1, Math.round(p.durationMs / 100));
-      const value = Math.min(total, Math.round(p.elapsedMs / 100));
-      if (!started) {
-        bar.start(total, value, { line: formatProgressLine(p) });
-        started = true;
-      } else bar.update(value, { line: formatProgressLine(p) });
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
-  };
-}
-
-/** The generator's own health: if it fell behind its schedule, the offered rate was not what was asked. */
-export function formatGeneratorLine(run: LoadRun): string {
-  const g = run.generator;
-  const ms = (x: number): string => Math.round(x).toLocaleString('en-US');
-  const line =
-    `generator: ${g.sent.toLocaleString('en-US')} requests sent, p99 ${ms(g.sendLagP99Ms)} ms ` +
-    `(worst ${ms(g.sendLagMaxMs)} ms) behind schedule; response time p99 from the intended ` +
-    `send ${ms(g.responseTimeP99Ms)} ms`;
-  // 100 ms late at p99 means arrivals were bunched enough to be a different load than asked.
-  return g.sendLagP99Ms > 100
-    ? `${line}\nwarning: the generator fell behind its schedule; the host is too busy for this rate`
-    : line;
-}
-
 const examples = `
 Open loop: request i is sent at start + i/rate whether or not earlier ones
 finished (like wrk2 and k6's arrival-rate executors), and queue wait and
@@ -280,6 +253,17 @@ Examples:
   # TLS with the CA that 'h2flow serve --tls --ca-out ca.pem' wrote, and an HTML report
   $ h2flow load https://127.0.0.1:8443/ --rate 1000 --ca ca.pem --report load.html
 
+Success is a status in --expect-status (default 200-399, as k6); any other
+status is an HTTP error, never goodput. Every request that did not succeed is
+counted by cause (connect ECONNREFUSED, tls certificate ..., protocol not
+HTTP/2, deadline queued, http 404, ...). Exit codes: 0 ok and every threshold
+held; 2 bad flags; 3 no request succeeded (the first cause is printed on
+stderr); 99 a --threshold failed.
+
+  # CI: fail the job unless nothing timed out and goodput reached 1,900/s
+  $ h2flow load http://127.0.0.1:8080/ --rate 2000 --duration 20s \\
+      --threshold timedOut==0 --threshold 'goodputTps>=1900'
+
 Durations take units (500ms, 5s, 2m). The live progress line goes to stderr
 when it is a terminal; the summary (or --json) goes to stdout. Ctrl-C stops
 offering early and still reports.`;
@@ -297,7 +281,7 @@ export function buildLoadCommand(): Command {
     .option('--requests <n>', 'stop after this many requests, if sooner')
     .option('--timeout <duration>', 'budget of each request, submit to response end', '5s')
     .option('--policy <policy>', `client policy: ${loadPolicies.join('|')}`, 'adaptive')
-    .option('--connections <n>', 'naive: connections to use (default 1)')
+    .option('--connections <n>', 'naive, naive-fifo: connections to use (default 1)')
     .option('--max-connections <n>', 'adaptive: most connections it may open (default 8)')
     .option('--method <method>', 'HTTP method (default GET, or POST with a body)')
     .option('--header <name:value>', 'request header, repeatable', collect)
@@ -315,6 +299,15 @@ export function buildLoadCommand(): Command {
     .option(
       '--metrics-host <address>',
       'with --metrics-port: bind this address instead of 127.0.0.1',
+    )
+    .option(
+      '--expect-status <list>',
+      'statuses that count as success, e.g. 200-299,404 (default 200-399); others are HTTP errors',
+    )
+    .option(
+      '--threshold <expr>',
+      'a pass/fail rule on a report field, e.g. timedOut==0 or goodputTps>=1900 (repeatable; exit 99 if one fails)',
+      collect,
     )
     .addHelpText('after', examples)
     .exitOverride()
@@ -353,16 +346,22 @@ export function buildLoadCommand(): Command {
         process.off('SIGINT', onSigint);
         await metrics?.close();
       }
-      const report = loadReport(run);
+      const thresholds = plan.thresholds.map((t) => judgeThreshold(t, run.result));
+      const report = {
+        ...loadReport(run),
+        ...(thresholds.length === 0 ? {} : { thresholds }),
+      };
       if (plan.reportPath !== undefined) {
         writeFileSync(plan.reportPath, await renderHtmlReport(report));
         process.stderr.write(`h2flow: report written to ${plan.reportPath}\n`);
       }
-      if (plan.json) {
-        process.stdout.write(`${stringifyRunReport(report)}\n`);
-        return;
+      if (plan.json) process.stdout.write(`${stringifyRunReport(report)}\n`);
+      else {
+        const summary = [formatResultsTable(report), formatGeneratorLine(run)];
+        if (thresholds.length > 0) summary.push(formatThresholds(thresholds));
+        process.stdout.write(`${summary.join('\n\n')}\n`);
       }
-      process.stdout.write(`${formatResultsTable(report)}\n\n${formatGeneratorLine(run)}\n`);
+      throwUnlessRunHeld(run.result, thresholds);
     });
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isInvalidOptionError } from '../errors/InvalidOptionError.js';
 import { buildDemoCommand } from './demoCommand.js';
+import { CommandFailure, exitCodes } from './exitCodes.js';
 import { buildLoadCommand } from './loadCommand.js';
 import { buildServeCommand } from './serveCommand.js';
 import { buildSimulateCommand } from './simulateCommand.js';
@@ -11,7 +12,8 @@ import { UsageError } from './usageError.js';
 /**
  * The `h2flow` command line. Each subcommand lives in its own file and
  * exports a function that builds its commander `Command`; this file wires
- * them and turns bad input into one line on stderr and exit code 2.
+ * them and turns bad input into one line on stderr and exit code 2, and a
+ * finished run that failed into one line and its own code (exitCodes.ts).
  */
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -50,14 +52,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander already printed its message (or the help/version text).
-      return error.exitCode === 0 ? 0 : 2;
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
     if (error instanceof UsageError || isInvalidOptionError(error)) {
       process.stderr.write(`h2flow: ${(error as Error).message}\n`);
-      return 2;
+      return exitCodes.usage;
+    }
+    if (error instanceof CommandFailure) {
+      process.stderr.write(`h2flow: ${error.message}\n`);
+      return error.exitCode;
     }
     process.stderr.write(`h2flow: ${error instanceof Error ? error.message : String(error)}\n`);
     if (process.env.H2FLOW_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
-    return 1;
+    return exitCodes.error;
   }
 }

@@ -4,6 +4,7 @@ import type { TuneInput } from '../tune/tuneOptions.js';
 import type { StageResult } from '../tune/tuneResult.js';
 import { tuneText } from '../tune/tuneText.js';
 import { parseBytes, parseDurationMs, parseInteger, parseNumber } from './parseArgs.js';
+import { throwUnlessRunHeld } from './runVerdictExit.js';
 import { UsageError } from './usageError.js';
 
 /** The flags as commander hands them over (strings until parsed). */
@@ -131,7 +132,11 @@ Examples:
   $ h2flow serve --port 8080 --max-streams 20 --latency 100ms &
   $ h2flow tune http://127.0.0.1:8080/ --max-rate 500
 
-Output: the stages, the recommendation (connections, maxSafeTps and its
+Exit codes: 0 with a recommendation; 2 bad flags; 3 no request got a
+200-399 response (the first cause, e.g. connect ECONNREFUSED, on stderr); 1
+when there is nothing else to recommend.
+
+Output: the stages, responses by status and failures by cause, the recommendation (connections, maxSafeTps and its
 margin, per-connection capacity, maxConcurrentStreams, latency p50/p99 at the
 recommended point, stream-/window-/server-bound), and createClient options to
 paste. docs/tune.md explains every figure.`;
@@ -170,6 +175,12 @@ export function buildTuneCommand(io: TuneIo = processTuneIo): Command {
           ),
       });
       io.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : tuneText(result));
+      const o = result.outcomes;
+      throwUnlessRunHeld({
+        submitted: o.settled,
+        succeeded: o.succeeded,
+        firstFailure: o.firstFailure,
+      });
       if (result.recommendation.maxSafeTps <= 0) {
         throw new Error(`tune: nothing to recommend (${result.recommendation.notes.join('; ')})`);
       }

@@ -8,6 +8,7 @@ import type { Decision } from '../core/decision.js';
 import { retryAfterMs } from '../core/retryAfter.js';
 import { isLoadTimeout } from '../core/rules/loadTimeout.js';
 import type { Outcome, RequestSample } from '../core/sample.js';
+import { SeededRandom } from '../core/seededRandom.js';
 import { AbortedError } from '../errors/AbortedError.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { DeadlineError } from '../errors/DeadlineError.js';
@@ -118,11 +119,15 @@ export class AdaptiveClient {
     this.#scheduler = transport.scheduler;
     const o = this.options;
     const adaptive = o.policy === 'adaptive';
+    const queueOrderRandom = new SeededRandom(52_845);
     this.#queue = new AdmissionQueue<Job>(
       {
         maxQueueLength: o.maxQueueLength,
         maxQueueWaitMs: o.queueLimitFraction * o.timeoutMs,
         deadlineAware: adaptive,
+        serveOrder: o.queueOrder,
+        // Seeded, so a simulated run of the random order replays exactly.
+        random: () => queueOrderRandom.next(),
       },
       this.#scheduler,
       (job) => this.#expireQueued(job),

@@ -12,6 +12,7 @@ import {
   requireOrigin,
   requireRegistry,
 } from '../metrics/metricsOptions.js';
+import type { QueueServeOrder } from '../streams/admissionQueue.js';
 
 /**
  * How the client decides rate and connections:
@@ -37,6 +38,14 @@ export interface ClientOptions extends ControllerOptions {
   readonly burstMs: number;
   /** Base backoff before retrying after ENHANCE_YOUR_CALM, ms (jittered ×0.5–1.5). Default 50. */
   readonly retryBackoffMs: number;
+  /**
+   * Which waiting request a free stream slot goes to: `fifo`, the oldest
+   * (as nghttp2 queues streams past the limit, so Node's http2 and grpc-js);
+   * `random`, any waiter with equal chance (Go's x/net/http2 strict
+   * transport, which wakes its waiters with `sync.Cond.Broadcast`). Meant for
+   * the comparison policies. Default `fifo`.
+   */
+  readonly queueOrder: QueueServeOrder;
   /** Value of the `origin` label on this client's metrics (`createClient` passes the URL origin). Default `'unknown'`. */
   readonly origin: string;
   /**
@@ -56,6 +65,7 @@ export const defaultClientOptions: ClientOptions = Object.freeze({
   maxResponseBytes: 16 * 1024 * 1024,
   burstMs: 100,
   retryBackoffMs: 50,
+  queueOrder: 'fifo',
   origin: defaultMetricsOptions.origin,
 });
 
@@ -66,6 +76,7 @@ const clientOnlyNames = [
   'maxResponseBytes',
   'burstMs',
   'retryBackoffMs',
+  'queueOrder',
   'origin',
   'metricsRegistry',
 ] as const;
@@ -105,6 +116,7 @@ export function resolveClientOptions(partial: Partial<ClientOptions> = {}): Clie
   requireInteger('maxResponseBytes', merged.maxResponseBytes, 0);
   requireAbove('burstMs', merged.burstMs, 0);
   requireAbove('retryBackoffMs', merged.retryBackoffMs, 0);
+  requireOneOf('queueOrder', merged.queueOrder, ['fifo', 'random'] as const);
   requireOrigin('origin', merged.origin);
   if (merged.metricsRegistry !== undefined)
     requireRegistry('metricsRegistry', merged.metricsRegistry);

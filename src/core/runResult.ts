@@ -69,10 +69,42 @@ export interface PolicyResult {
   readonly connectionsMax: number;
   /** Retries made (REFUSED_STREAM, GOAWAY-unprocessed, ENHANCE_YOUR_CALM). */
   readonly retries: number;
-  /** The controller's final view of the path. */
-  readonly pathState: PathState | 'none';
+  /**
+   * What limited the path: the controller's final view, or, where `load`
+   * knows better from what happened, `no-connection` (no session ever became
+   * ready) or `demand-bound` (everything offered was carried).
+   */
+  readonly pathState: PathState | 'none' | 'no-connection';
   /** Per-second samples. */
   readonly timeline: readonly TimelinePoint[];
+  /** Responses by HTTP status, e.g. `{ "200": 480, "404": 20 }` (`load`; absent elsewhere). */
+  readonly statuses?: Readonly<Record<string, number>> | undefined;
+  /** Responses whose status was not expected (`--expect-status`); counted in `failed`, not goodput (`load`). */
+  readonly httpErrors?: number | undefined;
+  /** Share of submitted requests that did not succeed, 0–1: (submitted − succeeded) ÷ submitted (`load`). */
+  readonly errorRate?: number | undefined;
+  /** Every request that did not succeed, by cause (e.g. `connect ECONNREFUSED`), most frequent first (`load`). */
+  readonly failuresByCause?: Readonly<Record<string, number>> | undefined;
+  /** The first request that did not succeed: its cause and the first line of its error (`load`). */
+  readonly firstFailure?: FirstFailureRecord | undefined;
+}
+
+/** The first failure of a run, as reports carry it. */
+export interface FirstFailureRecord {
+  /** Its cause, e.g. `connect ECONNREFUSED`. */
+  readonly cause: string;
+  /** The first line of its error message. */
+  readonly message: string;
+}
+
+/** One `--threshold` judged against a run. */
+export interface ThresholdResult {
+  /** The expression as given, e.g. `goodputTps>=1900`. */
+  readonly expression: string;
+  /** The field's value in the run. */
+  readonly actual: number;
+  /** Whether the run met it. */
+  readonly passed: boolean;
 }
 
 /** Counters the embedded test server keeps about itself (`GET /__h2flow/stats`): the server-side witness. */
@@ -107,4 +139,6 @@ export interface RunReport {
   readonly results: readonly PolicyResult[];
   /** Server-side counters per policy (same order as `results`), when the target is an h2flow server. */
   readonly serverStats?: readonly (ServerStats | null)[] | undefined;
+  /** The `--threshold`s of a `load` run, each with its outcome (absent when none were given). */
+  readonly thresholds?: readonly ThresholdResult[] | undefined;
 }

@@ -28,7 +28,10 @@ export interface TransportErrorDetails {
   readonly detail: string;
   /** HTTP/2 error code of the RST_STREAM or GOAWAY, when there was one. */
   readonly http2Code?: number;
-  /** Node's error code (e.g. `ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`), when there was one. */
+  /**
+   * Node's error code (e.g. `ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`), when there was one, or
+   * h2flow's reading of one: `H2FLOW_ALPN_NOT_H2` when a TLS server did not select h2 by ALPN.
+   */
   readonly causeCode?: string;
 }
 

@@ -36,6 +36,13 @@ export const drainTimeoutMs = 30_000;
 export const closeGraceMs = 2_000;
 
 /**
+ * The `causeCode` of a TLS session whose server did not select `h2` by ALPN
+ * (RFC 9113 §3.2). Node has no code of its own for it: it speaks HTTP/2
+ * regardless and reports the peer's reply as `ERR_HTTP2_ERROR`.
+ */
+export const alpnNotH2Code = 'H2FLOW_ALPN_NOT_H2';
+
+/**
  * One `node:http2` client session and the facts the pool decides on: its
  * state, the peer's live SETTINGS_MAX_CONCURRENT_STREAMS, the streams in
  * flight on it, and its flow-control and output state.
@@ -282,18 +289,40 @@ export class H2Session implements PickCandidate {
     this.#drainTimer = undefined;
     const wasReady = this.state !== 'connecting';
     this.state = 'closed';
-    let failure: SessionFailure | undefined;
-    if (!this.#closedByUs && this.goaway === undefined) {
-      const e = this.#error;
-      failure = {
-        detail: e
-          ? `${e.code ? `${e.code}: ` : ''}${e.message}`
-          : wasReady
-            ? 'connection closed by the server'
-            : 'connection closed before the server sent SETTINGS',
-        causeCode: e?.code,
-      };
-    }
+    const failure =
+      this.#closedByUs || this.goaway !== undefined
+        ? undefined
+        : sessionFailure(this.#error, wasReady, this.#session.alpnProtocol);
     this.#hooks.closed(this, failure);
   }
+}
+
+/** Why a session we did not close, and that no GOAWAY explained, ended. */
+function sessionFailure(
+  e: (Error & { code?: string }) | undefined,
+  wasReady: boolean,
+  alpn: string | false | undefined,
+): SessionFailure {
+  if (
+    !wasReady &&
+    e?.code === 'ERR_HTTP2_ERROR' &&
+    alpn !== undefined &&
+    alpn !== 'h2c' &&
+    alpn !== 'h2'
+  ) {
+    // TLS without ALPN h2: Node speaks HTTP/2 anyway and fails on the peer's first bytes with a
+    // bare "Protocol error"; the negotiated protocol names the real cause (RFC 9113 §3.2).
+    return {
+      detail: `the TLS server did not select h2 by ALPN (it selected ${alpn === false ? 'none' : alpn})`,
+      causeCode: alpnNotH2Code,
+    };
+  }
+  return {
+    detail: e
+      ? `${e.code ? `${e.code}: ` : ''}${e.message}`
+      : wasReady
+        ? 'connection closed by the server'
+        : 'connection closed before the server sent SETTINGS',
+    causeCode: e?.code,
+  };
 }

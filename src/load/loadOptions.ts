@@ -7,18 +7,29 @@ import {
   requireOneOf,
 } from '../core/validate.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { defaultExpectedStatuses, type StatusRange } from './expectedStatuses.js';
 
 /**
  * How the load generator's client behaves:
- * - `naive`: the client's `fixed` policy — `connections` sessions, no rate
- *   control, a FIFO queue and one deadline for the whole request, which
- *   cancels on the wire when it fires in flight (the seed's client);
+ * - `naive`: the seed's client (golang/go#52845) — the client's `fixed`
+ *   policy with `connections` sessions, no rate control, one deadline for
+ *   the whole request that cancels on the wire when it fires in flight, and
+ *   its waiters served in no order, as Go's x/net/http2 transport with
+ *   StrictMaxConcurrentStreams serves them (`queueOrder: 'random'`);
+ * - `naive-fifo`: the same with its waiters served oldest first, as nghttp2
+ *   queues streams past the limit (Node's http2 and grpc-js clients): the
+ *   queue then serves only requests about to expire, and goodput collapses;
  * - `adaptive`: h2flow's controller, allowed up to `maxConnections`.
  */
-export type LoadPolicy = 'naive' | 'adaptive';
+export type LoadPolicy = 'naive' | 'naive-fifo' | 'adaptive';
 
 /** Every load policy, in the order reports show them. */
-export const loadPolicies: readonly LoadPolicy[] = ['naive', 'adaptive'];
+export const loadPolicies: readonly LoadPolicy[] = ['naive', 'naive-fifo', 'adaptive'];
+
+/** True for the comparison policies that take `connections` (`naive`, `naive-fifo`). */
+export function isNaivePolicy(policy: LoadPolicy): boolean {
+  return policy !== 'adaptive';
+}
 
 /** Options of one open-loop load run ({@link runLoad}). */
 export interface LoadOptions {
@@ -34,7 +45,7 @@ export interface LoadOptions {
   readonly timeoutMs: number;
   /** Client policy. Default `'adaptive'`. */
   readonly policy: LoadPolicy;
-  /** Sessions of the `naive` policy, count. Default 1. */
+  /** Sessions of the `naive` and `naive-fifo` policies, count. Default 1. */
   readonly connections: number;
   /** Most sessions the `adaptive` policy may open, count. Default 8 (the controller's default). */
   readonly maxConnections: number;
@@ -62,6 +73,11 @@ export interface LoadOptions {
   readonly ca: string | Buffer | undefined;
   /** Whether TLS certificates are verified. Default true. */
   readonly rejectUnauthorized: boolean;
+  /**
+   * HTTP statuses that count as success; any other status is an HTTP error,
+   * not goodput. Default 200–399 (k6's `expected_statuses`).
+   */
+  readonly expectedStatuses: readonly StatusRange[];
 }
 
 /** Defaults for {@link LoadOptions} (`url` and `rateTps` have none). */
@@ -82,6 +98,7 @@ export const defaultLoadOptions: Omit<LoadOptions, 'url' | 'rateTps'> = Object.f
   progressIntervalMs: 250,
   ca: undefined,
   rejectUnauthorized: true,
+  expectedStatuses: defaultExpectedStatuses,
 });
 
 const optionNames = ['url', 'rateTps', ...Object.keys(defaultLoadOptions)];
@@ -118,15 +135,39 @@ export function resolveLoadOptions(
   if (o.body !== undefined && !(o.body instanceof Uint8Array)) {
     throw new InvalidOptionError('body', o.body, 'a Uint8Array');
   }
+  requireStatusRanges(o.expectedStatuses);
   const warmupMs = o.warmupMs ?? Math.min(maxDefaultWarmupMs, o.durationMs / 5);
   return Object.freeze({ ...o, warmupMs });
 }
 
-/** The label a run gets in reports: `naive (2 conns)`, `adaptive (max 4)`, or the caller's. */
+/** The label a run gets in reports: `naive`, `naive-fifo (2 conns)`, `adaptive (max 4)`, or the caller's. */
 export function loadLabel(
   o: Pick<LoadOptions, 'policy' | 'connections' | 'maxConnections' | 'label'>,
 ): string {
   if (o.label !== undefined) return o.label;
-  if (o.policy === 'naive') return o.connections === 1 ? 'naive' : `naive (${o.connections} conns)`;
+  if (isNaivePolicy(o.policy)) {
+    return o.connections === 1 ? o.policy : `${o.policy} (${o.connections} conns)`;
+  }
   return `adaptive (max ${o.maxConnections})`;
+}
+
+function requireStatusRanges(ranges: readonly StatusRange[]): void {
+  const valid =
+    Array.isArray(ranges) &&
+    ranges.length > 0 &&
+    ranges.every(
+      (r) =>
+        Number.isInteger(r?.fromStatus) &&
+        Number.isInteger(r?.toStatus) &&
+        r.fromStatus >= 100 &&
+        r.toStatus <= 599 &&
+        r.fromStatus <= r.toStatus,
+    );
+  if (!valid) {
+    throw new InvalidOptionError(
+      'expectedStatuses',
+      ranges,
+      'a non-empty list of { fromStatus, toStatus } ranges within 100-599',
+    );
+  }
 }

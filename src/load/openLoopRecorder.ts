@@ -3,6 +3,8 @@ import type { PolicyResult } from '../core/runResult.js';
 import type { RequestSample } from '../core/sample.js';
 import { LatencyHistogram } from '../stats/latencyHistogram.js';
 import { RunRecorder, type RunSummaryInput } from '../stats/runRecorder.js';
+import type { StatusRange } from './expectedStatuses.js';
+import { type OutcomeCounts, OutcomeTally } from './outcomeTally.js';
 
 /** How well the generator itself kept to its schedule, and what callers saw end to end. */
 export interface GeneratorStats {
@@ -24,6 +26,10 @@ export interface GeneratorStats {
  * queue wait becomes intended time → dispatch, and the lateness counts
  * against the request, as wrk2 and k6 do to avoid coordinated omission.
  * Service latency (dispatch → response end) is unaffected.
+ *
+ * Each sample's outcome is judged too ({@link OutcomeTally}): a response
+ * succeeds only when its status is expected, and every request that did
+ * not succeed is counted by cause.
  */
 export class OpenLoopRecorder {
   readonly #run: RunRecorder;
@@ -37,9 +43,11 @@ export class OpenLoopRecorder {
   #sent = 0;
   #rateTps = 0;
   #connections = 0;
+  readonly #tally: OutcomeTally;
 
-  constructor(startMs: number) {
+  constructor(startMs: number, expectedStatuses: readonly StatusRange[]) {
     this.#run = new RunRecorder(startMs);
+    this.#tally = new OutcomeTally(expectedStatuses);
     this.#recentSinceMs = startMs;
   }
 
@@ -55,14 +63,15 @@ export class OpenLoopRecorder {
     this.#run.admitted(intendedMs);
   }
 
-  /** A request intended at `intendedMs` settled with `sample` (stamped by the client). */
-  settled(sample: RequestSample, intendedMs: number): void {
-    const rebased: RequestSample = { ...sample, submittedAtMs: intendedMs };
+  /** A request intended at `intendedMs` settled with `sample` (stamped by the client) and `error`, if any. */
+  settled(sample: RequestSample, intendedMs: number, error: unknown): void {
+    const outcome = this.#tally.judge(sample.status, error) ?? sample.outcome;
+    const rebased: RequestSample = { ...sample, submittedAtMs: intendedMs, outcome };
     this.#run.settled(rebased);
     if (sample.dispatchedAtMs !== undefined) {
       this.#recentQueueWait.record(sample.dispatchedAtMs - intendedMs);
     }
-    if (sample.outcome === 'succeeded' && sample.endAtMs !== undefined) {
+    if (outcome === 'succeeded' && sample.endAtMs !== undefined) {
       this.#responseTime.record(sample.endAtMs - intendedMs);
     }
   }
@@ -110,6 +119,11 @@ export class OpenLoopRecorder {
   /** Finishes the run's {@link PolicyResult}. */
   finish(input: RunSummaryInput): PolicyResult {
     return this.#run.finish(input);
+  }
+
+  /** Responses by status and failures by cause so far. */
+  outcomeCounts(): OutcomeCounts {
+    return this.#tally.counts();
   }
 
   /** How the generator kept to its schedule. */

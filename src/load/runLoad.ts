@@ -13,9 +13,10 @@ import {
   totalArrivals,
 } from './arrivalSchedule.js';
 import { fetchServerStats } from './fetchServerStats.js';
-import { type LoadOptions, loadLabel, resolveLoadOptions } from './loadOptions.js';
+import { isNaivePolicy, type LoadOptions, loadLabel, resolveLoadOptions } from './loadOptions.js';
 import type { LoadProgress } from './loadProgress.js';
 import { type GeneratorStats, OpenLoopRecorder } from './openLoopRecorder.js';
+import { withOutcomes } from './runOutcomes.js';
 import { serverStatsDelta } from './serverStatsDelta.js';
 
 /** What one load run produced. */
@@ -77,8 +78,13 @@ export async function runLoad(
   const client = createClient(url.origin, {
     scheduler: realTimeScheduler,
     timeoutMs: o.timeoutMs,
-    ...(o.policy === 'naive'
-      ? { policy: 'fixed', connections: o.connections, maxConnections: o.connections }
+    ...(isNaivePolicy(o.policy)
+      ? {
+          policy: 'fixed',
+          connections: o.connections,
+          maxConnections: o.connections,
+          queueOrder: o.policy === 'naive' ? 'random' : 'fifo',
+        }
       : { policy: 'adaptive', maxConnections: o.maxConnections }),
     ...(o.ca === undefined ? {} : { ca: o.ca }),
     rejectUnauthorized: o.rejectUnauthorized,
@@ -91,14 +97,17 @@ export async function runLoad(
     durationMs: o.durationMs,
     maxRequests: o.maxRequests,
   };
-  const recorder = new OpenLoopRecorder(startMs);
+  const recorder = new OpenLoopRecorder(startMs, o.expectedStatuses);
   const { endMs } = await offer(client, request, schedule, recorder, o, hooks);
-  const result = recorder.finish({
-    policy: loadLabel(o),
-    endMs,
-    warmupS: Math.min(o.warmupMs, endMs - startMs) / 1000,
-    capacityTps: o.capacityTps,
-  });
+  const result = withOutcomes(
+    recorder.finish({
+      policy: loadLabel(o),
+      endMs,
+      warmupS: Math.min(o.warmupMs, endMs - startMs) / 1000,
+      capacityTps: o.capacityTps,
+    }),
+    recorder.outcomeCounts(),
+  );
   const after = before === undefined ? undefined : await fetchServerStats(url.origin, tls);
   return {
     options: o,
@@ -148,7 +157,7 @@ async function offer(
       const sample = lastSample;
       lastSample = undefined;
       if (submitting && isOverloadError(error)) shed = true;
-      if (sample !== undefined) recorder.settled(sample, intendedMs);
+      if (sample !== undefined) recorder.settled(sample, intendedMs, error);
     });
     submitting = false;
     if (!shed) recorder.admitted(intendedMs);

@@ -51,7 +51,23 @@ function policyResult(r: PolicyResult): PolicyResult {
     retries: finiteOr0(r.retries),
     pathState: r.pathState,
     timeline: r.timeline.map(timelinePoint),
+    ...(r.statuses === undefined ? {} : { statuses: finiteCounts(r.statuses) }),
+    ...(r.httpErrors === undefined ? {} : { httpErrors: finiteOr0(r.httpErrors) }),
+    ...(r.errorRate === undefined ? {} : { errorRate: finiteOr0(r.errorRate) }),
+    ...(r.failuresByCause === undefined
+      ? {}
+      : { failuresByCause: finiteCounts(r.failuresByCause) }),
+    ...(r.firstFailure === undefined
+      ? {}
+      : { firstFailure: { cause: r.firstFailure.cause, message: r.firstFailure.message } }),
   };
+}
+
+// Keys keep their order: the producer sorts them (statuses by code, causes by count).
+function finiteCounts(counts: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, n] of Object.entries(counts)) out[key] = finiteOr0(n);
+  return out;
 }
 
 function serverStats(s: ServerStats): ServerStats {
@@ -87,5 +103,14 @@ export function normalizeRunReport(report: RunReport): RunReport {
     ...(report.serverStats === undefined
       ? {}
       : { serverStats: report.serverStats.map((s) => (s === null ? null : serverStats(s))) }),
+    ...(report.thresholds === undefined
+      ? {}
+      : {
+          thresholds: report.thresholds.map((t) => ({
+            expression: t.expression,
+            actual: finiteOr0(t.actual),
+            passed: t.passed,
+          })),
+        }),
   };
 }

@@ -1,5 +1,11 @@
-import { decisionReasons, type PathState } from '../core/decision.js';
-import type { PolicyResult, RunReport, ServerStats, TimelinePoint } from '../core/runResult.js';
+import { decisionReasons } from '../core/decision.js';
+import type {
+  PolicyResult,
+  RunReport,
+  ServerStats,
+  ThresholdResult,
+  TimelinePoint,
+} from '../core/runResult.js';
 
 /** A JSON Schema node, as plain data (draft-07 keywords only, so ajv and fast-json-stringify both read it). */
 export type JsonSchemaNode = { readonly [keyword: string]: unknown };
@@ -18,9 +24,14 @@ const count = (description: string): JsonSchemaNode => ({
   description,
 });
 const real = (description: string): JsonSchemaNode => ({ type: 'number', description });
+const counts = (description: string): JsonSchemaNode => ({
+  type: 'object',
+  description,
+  additionalProperties: { type: 'integer', minimum: 0 },
+});
 
 // A Record (not an array) so a new PathState member is a type error until it is listed here.
-const pathStates: Readonly<Record<PathState | 'none', true>> = {
+const pathStates: Readonly<Record<PolicyResult['pathState'], true>> = {
   unknown: true,
   'no-connection': true,
   'demand-bound': true,
@@ -84,7 +95,7 @@ const policyResultProperties: PropertiesOf<PolicyResult> = {
     type: 'string',
     enum: Object.keys(pathStates),
     description:
-      "The controller's final view of what limits the path (`none` without a controller).",
+      "What limits the path: the controller's final view (`none` without a controller), or what `load` saw happen: `no-connection` (no session became ready) or `demand-bound` (everything offered was carried).",
   },
   timeline: {
     type: 'array',
@@ -96,6 +107,41 @@ const policyResultProperties: PropertiesOf<PolicyResult> = {
       additionalProperties: false,
     },
   },
+  statuses: counts('Responses by HTTP status, e.g. `{ "200": 480, "404": 20 }` (`load` only).'),
+  httpErrors: count(
+    'Responses whose status was not expected (`--expect-status`, default 200-399); counted in `failed`, not in goodput (`load` only).',
+  ),
+  errorRate: real(
+    'Share of submitted requests that did not succeed, 0-1: (submitted - succeeded) / submitted (`load` only).',
+  ),
+  failuresByCause: counts(
+    'Every request that did not succeed, by cause (`connect ECONNREFUSED`, `deadline queued`, `http 404`, ...), most frequent first (`load` only).',
+  ),
+  firstFailure: {
+    type: 'object',
+    description: 'The first request that did not succeed (`load` only).',
+    properties: {
+      cause: { type: 'string', description: 'Its cause, e.g. `connect ECONNREFUSED`.' },
+      message: { type: 'string', description: 'The first line of its error message.' },
+    },
+    required: ['cause', 'message'],
+    additionalProperties: false,
+  },
+};
+
+/** Fields of a policy result that only some producers set. */
+const optionalPolicyFields: ReadonlySet<string> = new Set([
+  'statuses',
+  'httpErrors',
+  'errorRate',
+  'failuresByCause',
+  'firstFailure',
+]);
+
+const thresholdResultProperties: PropertiesOf<ThresholdResult> = {
+  expression: { type: 'string', description: 'The expression as given, e.g. `goodputTps>=1900`.' },
+  actual: real("The field's value in the run."),
+  passed: { type: 'boolean', description: 'Whether the run met it.' },
 };
 
 const serverStatsProperties: PropertiesOf<ServerStats> = {
@@ -131,7 +177,7 @@ const runReportProperties: PropertiesOf<RunReport> = {
     items: {
       type: 'object',
       properties: policyResultProperties,
-      required: Object.keys(policyResultProperties),
+      required: Object.keys(policyResultProperties).filter((k) => !optionalPolicyFields.has(k)),
       additionalProperties: false,
     },
   },
@@ -151,15 +197,23 @@ const runReportProperties: PropertiesOf<RunReport> = {
       ],
     },
   },
+  thresholds: {
+    type: 'array',
+    description:
+      'The `--threshold`s of a `load` run with their outcomes (absent when none were given).',
+    items: {
+      type: 'object',
+      properties: thresholdResultProperties,
+      required: Object.keys(thresholdResultProperties),
+      additionalProperties: false,
+    },
+  },
 };
 
-const requiredRunReportFields: readonly Exclude<keyof RunReport, 'seed' | 'serverStats'>[] = [
-  'kind',
-  'title',
-  'description',
-  'timeoutMs',
-  'results',
-];
+const requiredRunReportFields: readonly Exclude<
+  keyof RunReport,
+  'seed' | 'serverStats' | 'thresholds'
+>[] = ['kind', 'title', 'description', 'timeoutMs', 'results'];
 
 /**
  * JSON Schema (draft-07) of {@link RunReport}: the `--json` output of

@@ -26,9 +26,10 @@ function countWithShare(n: number, r: PolicyResult): string {
 
 /**
  * The side-by-side summary shared by the text table and the HTML report:
- * load, outcomes, goodput against capacity, wire cancellations (and the
- * server's own counts when the report has them), tail latencies, connections
- * and the controller's view of the path. A capacity of 0 means unknown and
+ * load, outcomes (HTTP errors too, when the run judged statuses), goodput
+ * against capacity, wire cancellations (and the server's own counts when
+ * the report has them), tail latencies, connections, the path state, then
+ * responses by status and the top failure causes when the run counted them. A capacity of 0 means unknown and
  * shows as `–`, as does the efficiency derived from it.
  */
 export function summaryRows(report: RunReport): SummaryRow[] {
@@ -50,8 +51,11 @@ export function summaryRows(report: RunReport): SummaryRow[] {
     row('timed out', (r) => countWithShare(r.timedOut, r)),
     row('rejected (shed)', (r) => countWithShare(r.rejected, r)),
     row('failed', (r) => countWithShare(r.failed, r)),
-    row('cancelled on wire', (r) => formatCount(r.cancelledOnWire)),
   ];
+  if (results.some((r) => r.httpErrors !== undefined)) {
+    rows.push(row('HTTP errors', (r) => countWithShare(r.httpErrors ?? 0, r)));
+  }
+  rows.push(row('cancelled on wire', (r) => formatCount(r.cancelledOnWire)));
   if (report.serverStats !== undefined) {
     const serverRow = (label: string, cell: (s: ServerStats) => string): SummaryRow => ({
       label,
@@ -72,7 +76,69 @@ export function summaryRows(report: RunReport): SummaryRow[] {
     row('queue-wait p99 (ms)', (r) => formatMs(r.queueWaitP99Ms)),
     row('latency p99 (ms)', (r) => formatMs(r.latencyP99Ms)),
     row('max connections', (r) => formatCount(r.connectionsMax)),
-    row('path state', (r) => r.pathState, false),
+    row('path state', pathStateText, false),
+    ...keyedRows(
+      results,
+      'status',
+      (r) => r.statuses,
+      maxStatusRows,
+      (a, b) => Number(a) - Number(b),
+    ),
+    ...keyedRows(results, 'failure:', (r) => r.failuresByCause, maxCauseRows),
   );
+  return rows;
+}
+
+/** Most `status` rows, and most `failure:` rows, before the rest is summed in an `other` row. */
+const maxStatusRows = 6;
+const maxCauseRows = 5;
+
+/** `no connection: ECONNREFUSED` when no session came up, naming the commonest connection cause. */
+function pathStateText(r: PolicyResult): string {
+  if (r.pathState !== 'no-connection') return r.pathState;
+  const cause = Object.keys(r.failuresByCause ?? {}).find((c) =>
+    /^(connect|tls|protocol) /.test(c),
+  );
+  return cause === undefined ? 'no connection' : `no connection: ${cause.replace(/^connect /, '')}`;
+}
+
+/**
+ * One row per key of a per-policy count map (statuses, failure causes): the
+ * keys with the highest totals across policies, then `other` for the rest.
+ * Rows appear only where some policy has counts.
+ */
+function keyedRows(
+  results: readonly PolicyResult[],
+  prefix: string,
+  countsOf: (r: PolicyResult) => Readonly<Record<string, number>> | undefined,
+  maxRows: number,
+  order?: (a: string, b: string) => number,
+): SummaryRow[] {
+  const totals = new Map<string, number>();
+  for (const r of results) {
+    for (const [key, n] of Object.entries(countsOf(r) ?? {})) {
+      totals.set(key, (totals.get(key) ?? 0) + n);
+    }
+  }
+  const byTotal = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const shown = byTotal.slice(0, totals.size > maxRows ? maxRows - 1 : maxRows).map(([k]) => k);
+  if (order) shown.sort(order);
+  const rest = new Set(byTotal.slice(shown.length).map(([k]) => k));
+  const cell = (r: PolicyResult, keys: readonly string[]): string =>
+    countsOf(r) === undefined
+      ? notAvailable
+      : formatCount(keys.reduce((sum, k) => sum + (countsOf(r)?.[k] ?? 0), 0));
+  const rows = shown.map((key) => ({
+    label: `${prefix} ${key}`,
+    cells: results.map((r) => cell(r, [key])),
+    numeric: true,
+  }));
+  if (rest.size > 0) {
+    rows.push({
+      label: `${prefix} other (${rest.size})`,
+      cells: results.map((r) => cell(r, [...rest])),
+      numeric: true,
+    });
+  }
   return rows;
 }

@@ -47,6 +47,8 @@ function outcomeClause(r: PolicyResult, server: ServerStats | null | undefined):
     text += `; ${formatPercent(fractionOf(r.rejected, r.submitted))} were shed before sending`;
   }
   if (r.failed > 0) text += `; ${formatCount(r.failed)} failed otherwise`;
+  const top = Object.entries(r.failuresByCause ?? {})[0];
+  if (top !== undefined) text += ` (top cause: ${top[0]}, ${formatCount(top[1])})`;
   return text;
 }
 
@@ -63,8 +65,9 @@ function performanceClause(r: PolicyResult, timeoutMs: number): string {
     r.connectionsMax > 1
       ? `, on up to ${formatCount(r.connectionsMax)} connections`
       : `, on ${plural(r.connectionsMax, 'connection', 'connections')}`;
-  if (r.pathState !== 'none' && r.pathState !== 'unknown') {
-    text += `; the controller judged the path ${r.pathState}`;
+  if (r.pathState === 'no-connection') text += '; no connection was ever established';
+  else if (r.pathState !== 'none' && r.pathState !== 'unknown') {
+    text += `; the path was ${r.pathState}`;
   }
   return text;
 }

@@ -15,7 +15,26 @@ export interface AdmissionQueueOptions {
   readonly maxQueueWaitMs: number;
   /** Apply the deadline-aware rule (`deadline`, `queue-wait`); `false` keeps only the length bound (naive policies). */
   readonly deadlineAware: boolean;
+  /**
+   * Which waiting item {@link AdmissionQueue.shift} hands out: `fifo`, the
+   * oldest; `random`, any live one with equal chance, drawn from `random`.
+   * Default `fifo`.
+   */
+  readonly serveOrder?: QueueServeOrder | undefined;
+  /** Uniform draws in [0, 1) for `random` order. Default `Math.random`. */
+  readonly random?: (() => number) | undefined;
 }
+
+/**
+ * The order a queue serves its waiters in: `fifo`, oldest first; `random`,
+ * in no order, as Go's x/net/http2 transport with StrictMaxConcurrentStreams
+ * wakes every blocked request with `sync.Cond.Broadcast` and lets them race
+ * for the freed slot (golang/go#52845's client).
+ */
+export type QueueServeOrder = 'fifo' | 'random';
+
+/** Draws at most this many entries for a live one before `random` order falls back to the head. */
+const randomDraws = 8;
 
 /** The live estimates admission uses for one decision. */
 export interface DrainEstimate {
@@ -32,7 +51,8 @@ interface Entry<T> {
 }
 
 /**
- * A bounded FIFO in front of the transport. It admits through the pure
+ * A bounded queue in front of the transport, FIFO unless told to serve in
+ * random order (`serveOrder`). It admits through the pure
  * admission rule (core/admission.ts) and expires an item whose deadline
  * passes while it waits, on `scheduler`, so an expired request never reaches
  * the wire. Removal (abort, expiry) is lazy: the entry is marked dead and
@@ -84,8 +104,9 @@ export class AdmissionQueue<T extends Deadlined> {
     this.#push(item, true);
   }
 
-  /** The oldest live item, removed from the queue; `undefined` when empty. */
+  /** The next live item (the oldest, or a random one in `random` order), removed from the queue; `undefined` when empty. */
   shift(): T | undefined {
+    if (this.#options.serveOrder === 'random' && this.#live > 1) this.#swapRandomToHead();
     while (this.#head < this.#entries.length) {
       const entry = this.#entries[this.#head];
       this.#entries[this.#head++] = undefined;
@@ -113,6 +134,24 @@ export class AdmissionQueue<T extends Deadlined> {
     const items: T[] = [];
     for (let item = this.shift(); item !== undefined; item = this.shift()) items.push(item);
     return items;
+  }
+
+  /**
+   * Moves a uniformly drawn live entry to the head, so the ordinary `shift`
+   * takes it: O(1). Dead entries are at most about as many as live ones
+   * (see `#kill`), so a few draws find a live one almost surely.
+   */
+  #swapRandomToHead(): void {
+    const span = this.#entries.length - this.#head;
+    const random = this.#options.random ?? Math.random;
+    for (let draw = 0; draw < randomDraws; draw++) {
+      const i = this.#head + Math.floor(random() * span);
+      if (!this.#entries[i]?.live) continue;
+      const head = this.#entries[this.#head];
+      this.#entries[this.#head] = this.#entries[i];
+      this.#entries[i] = head;
+      return;
+    }
   }
 
   #push(item: T, atHead: boolean): void {

@@ -1,5 +1,6 @@
 import { zip } from 'rxjs';
 import type { ClientRequest } from '../client/clientRequest.js';
+import type { OutcomeTally } from '../load/outcomeTally.js';
 import { LatencyHistogram } from '../stats/latencyHistogram.js';
 import { realTimeScheduler } from '../streams/realTimeScheduler.js';
 import { OfferedLoad } from './offeredLoad.js';
@@ -45,6 +46,7 @@ export async function confirmPoint(
   o: TuneOptions,
   request: ClientRequest,
   plan: ConfirmPlan,
+  tally?: OutcomeTally,
 ): Promise<ConfirmResult> {
   const client = tuneClient(o, plan.connections, plan.rateTps, plan.rateTps);
   const startMs = realTimeScheduler.now();
@@ -71,7 +73,7 @@ export async function confirmPoint(
     if (s.saturated) windowsAtKnee++;
     if (s.congestion !== undefined) congested = true;
   });
-  const load = new OfferedLoad(client, request);
+  const load = new OfferedLoad(client, request, tally);
   load.setRateTps(plan.rateTps);
   await new Promise((resolve) => setTimeout(resolve, plan.durationMs));
   load.stop();

@@ -1,6 +1,7 @@
 import type { AdaptiveClient } from '../client/AdaptiveClient.js';
 import type { ClientRequest } from '../client/clientRequest.js';
 import { type ArrivalSchedule, arrivalsDue } from '../load/arrivalSchedule.js';
+import type { OutcomeTally } from '../load/outcomeTally.js';
 import { realTimeScheduler } from '../streams/realTimeScheduler.js';
 
 /** Arrival timer period, ms: one timer per tick, not per request (as `h2flow load` does). */
@@ -19,15 +20,18 @@ const tickMs = 2;
 export class OfferedLoad {
   readonly #client: AdaptiveClient;
   readonly #request: ClientRequest;
+  readonly #tally: OutcomeTally | undefined;
   #segment: ArrivalSchedule | undefined;
   #sentInSegment = 0;
   #timer: NodeJS.Timeout | undefined;
   #sent = 0;
   #settled = 0;
 
-  constructor(client: AdaptiveClient, request: ClientRequest) {
+  /** `tally`, when given, counts every settled request by status and failure cause. */
+  constructor(client: AdaptiveClient, request: ClientRequest, tally?: OutcomeTally) {
     this.#client = client;
     this.#request = request;
+    this.#tally = tally;
   }
 
   /** Requests handed to the client so far. */
@@ -72,8 +76,9 @@ export class OfferedLoad {
     while (this.#sentInSegment < due) {
       this.#sentInSegment++;
       this.#sent++;
-      this.#client.send(this.#request, () => {
+      this.#client.send(this.#request, (error, response) => {
         this.#settled++;
+        this.#tally?.judge(response?.status, error);
       });
     }
   }

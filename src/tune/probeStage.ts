@@ -1,5 +1,6 @@
 import { zip } from 'rxjs';
 import type { ClientRequest } from '../client/clientRequest.js';
+import type { OutcomeTally } from '../load/outcomeTally.js';
 import { realTimeScheduler } from '../streams/realTimeScheduler.js';
 import { OfferedLoad } from './offeredLoad.js';
 import { StageJudge } from './stageJudge.js';
@@ -48,6 +49,7 @@ export async function probeStage(
   o: TuneOptions,
   request: ClientRequest,
   plan: StagePlan,
+  tally?: OutcomeTally,
 ): Promise<StageResult> {
   const startedMs = realTimeScheduler.now();
   const client = tuneClient(o, plan.connections, plan.initialRateTps, o.maxRateTps);
@@ -63,7 +65,7 @@ export async function probeStage(
     plan.baselineServiceMs,
     client.options.initialRateTps,
   );
-  const load = new OfferedLoad(client, request);
+  const load = new OfferedLoad(client, request, tally);
   const offerFor = (rateTps: number): number =>
     Math.min(o.maxRateTps, offeredRateMultiple * rateTps);
   let finish: () => void = () => {};

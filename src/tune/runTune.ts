@@ -1,5 +1,7 @@
 import { type ClientRequest, normalizeRequest } from '../client/clientRequest.js';
 import { defaultControllerOptions } from '../core/controllerOptions.js';
+import { defaultExpectedStatuses } from '../load/expectedStatuses.js';
+import { OutcomeTally } from '../load/outcomeTally.js';
 import { realTimeScheduler } from '../streams/realTimeScheduler.js';
 import { type ConfirmPlan, confirmPoint } from './confirmPoint.js';
 import { probeStage } from './probeStage.js';
@@ -62,6 +64,8 @@ export async function runTune(partial: TuneInput, hooks: TuneHooks = {}): Promis
       ? deadlineMs - Math.min(o.confirmMs + confirmSlackMs, o.durationLimitMs / 4)
       : deadlineMs;
   const stages: StageResult[] = [];
+  // Every request of every stage and of the confirmation, by status and failure cause.
+  const tally = new OutcomeTally(defaultExpectedStatuses);
   let stop: TuneStop = 'max-connections';
   let baselineServiceMs = 0;
   let startRateTps = o.initialRateTps;
@@ -72,13 +76,18 @@ export async function runTune(partial: TuneInput, hooks: TuneHooks = {}): Promis
       break;
     }
     hooks.onStageStart?.(connections);
-    const stage = await probeStage(o, request, {
-      connections,
-      initialRateTps: startRateTps,
-      baselineServiceMs,
-      probeStartMs,
-      deadlineMs: stagesDeadlineMs,
-    });
+    const stage = await probeStage(
+      o,
+      request,
+      {
+        connections,
+        initialRateTps: startRateTps,
+        baselineServiceMs,
+        probeStartMs,
+        deadlineMs: stagesDeadlineMs,
+      },
+      tally,
+    );
     stages.push(stage);
     hooks.onStage?.(stage);
     baselineServiceMs = stage.baselineServiceMs;
@@ -121,7 +130,7 @@ export async function runTune(partial: TuneInput, hooks: TuneHooks = {}): Promis
       durationMs: o.confirmMs,
     };
     hooks.onConfirmStart?.(plan);
-    confirm = await confirmPoint(o, request, plan);
+    confirm = await confirmPoint(o, request, plan, tally);
     if (!confirm.held) recommendation = backOff(recommendation, confirm, o.minMarginFraction);
   } else if (o.confirmMs > 0 && recommendation.maxSafeTps > 0) {
     recommendation = {
@@ -137,6 +146,7 @@ export async function runTune(partial: TuneInput, hooks: TuneHooks = {}): Promis
     recommendation,
     confirm,
     stages,
+    outcomes: tally.counts(),
     durationMs: realTimeScheduler.now() - probeStartMs,
   };
 }

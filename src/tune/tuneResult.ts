@@ -1,5 +1,6 @@
 import type { CongestionKind } from '../core/congestion.js';
 import type { DecisionReason, PathState } from '../core/decision.js';
+import type { OutcomeCounts } from '../load/outcomeTally.js';
 
 /**
  * Why a probe stage stopped:
@@ -170,6 +171,12 @@ export interface TuneResult {
   readonly confirm: ConfirmResult | undefined;
   /** Every stage, in order. */
   readonly stages: readonly StageResult[];
+  /**
+   * Every request the probe sent, stages and confirmation: responses by
+   * status, and those that did not succeed (a status outside 200–399, or an
+   * error) by cause, as `h2flow load` counts them.
+   */
+  readonly outcomes: OutcomeCounts;
   /** Wall time of the whole probe, ms. */
   readonly durationMs: number;
 }

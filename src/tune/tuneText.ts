@@ -36,8 +36,26 @@ function stageRows(stages: readonly StageResult[]): string[][] {
   return rows;
 }
 
+/** Responses by status and the top causes of the rest, one line each; none when nothing settled. */
+function outcomeLines(o: TuneResult['outcomes']): string[] {
+  const list = (counts: Readonly<Record<string, number>>, most: number): string =>
+    Object.entries(counts)
+      .slice(0, most)
+      .map(([key, n]) => `${key} ${n.toLocaleString('en-US')}`)
+      .join(', ');
+  const lines: string[] = [];
+  if (Object.keys(o.statuses).length > 0) lines.push(`responses by status: ${list(o.statuses, 8)}`);
+  if (Object.keys(o.failuresByCause).length > 0) {
+    lines.push(
+      wrapText(`did not succeed, by cause: ${list(o.failuresByCause, 5)}`, textWidthChars, '  '),
+    );
+  }
+  return lines;
+}
+
 /**
- * The probe as a person reads it: the stages, the recommendation with its
+ * The probe as a person reads it: the stages, responses by status and the
+ * causes of failures, the recommendation with its
  * margin and reasons, the confirmation's latency, the notes, and the
  * `createClient` snippet.
  */
@@ -51,6 +69,7 @@ export function tuneText(result: TuneResult): string {
       '',
       formatAlignedTable(stageRows(result.stages)),
       '',
+      ...outcomeLines(result.outcomes),
       `nothing to recommend (stopped: ${r.stop})`,
       ...r.notes.map((n) => wrapText(`- ${n}`, textWidthChars, '  ')),
       '',
@@ -99,6 +118,7 @@ export function tuneText(result: TuneResult): string {
     '',
     formatAlignedTable(stageRows(result.stages)),
     '',
+    ...outcomeLines(result.outcomes),
     formatAlignedTable(rows, { align: ['left', 'left'] }),
   ];
   lines.push(

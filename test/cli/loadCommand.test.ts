@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { formatProgressLine, type LoadFlags, parseLoadFlags } from '../../src/cli/loadCommand.js';
+import { type LoadFlags, parseLoadFlags } from '../../src/cli/loadCommand.js';
+import { formatProgressLine } from '../../src/cli/loadProgressLine.js';
 import type { RunReport } from '../../src/core/runResult.js';
 import { runCli } from '../helpers/runCli.js';
 import { serverFixture } from '../server/serverFixture.js';
@@ -37,7 +38,7 @@ describe('h2flow load: bad flags are one line naming the flag and the value, exi
     ],
     [
       ['--rate', '10', '--policy', 'fixed'],
-      /^h2flow: --policy: expected one of naive, adaptive, got "fixed"$/,
+      /^h2flow: --policy: expected one of naive, naive-fifo, adaptive, got "fixed"$/,
     ],
     [
       ['--rate', '10', '--connections', '2'],

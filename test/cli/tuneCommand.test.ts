@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net';
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { main } from '../../src/cli/main.js';
 import { buildTuneCommand, parseTuneFlags, type TuneFlags } from '../../src/cli/tuneCommand.js';
@@ -165,5 +166,30 @@ describe('h2flow tune against a real server', () => {
     expect(err.join('')).toMatch(/h2flow tune: confirming \d+ req\/s on 1 connection\.\.\./);
     expect(server.stats().rstReceived.CANCEL ?? 0).toBe(0);
     expect(server.stats().responsesByStatus['200']).toBeGreaterThan(0);
+    expect(result.outcomes.statuses['200']).toBe(server.stats().responsesByStatus['200']);
+    expect(result.outcomes.succeeded).toBe(result.outcomes.statuses['200']);
+  }, 30_000);
+
+  test('nothing listening: exit 3 and one line naming the cause, as load does', async () => {
+    const probe = createNetServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const { code, stdout, stderr } = await run([
+      'tune',
+      `http://127.0.0.1:${port}/`,
+      '--timeout',
+      '500ms',
+      '--duration-limit',
+      '3s',
+      '--max-rate',
+      '50',
+    ]);
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/did not succeed, by cause: .*connect ECONNREFUSED \d/);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(
+      /^h2flow: no request succeeded \(\d+ submitted\); first failure: connect ECONNREFUSED \(connection refused/,
+    );
   }, 30_000);
 });

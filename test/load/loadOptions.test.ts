@@ -37,7 +37,7 @@ describe('resolveLoadOptions', () => {
     [{ rateTps: 0 }, /^rateTps must be a finite number > 0 and <= 10000000, got 0/],
     [{ durationMs: -1 }, /^durationMs /],
     [{ maxRequests: 1.5 }, /^maxRequests must be an integer/],
-    [{ policy: 'fixed' }, /^policy must be one of 'naive', 'adaptive', got "fixed"/],
+    [{ policy: 'fixed' }, /^policy must be one of 'naive', 'naive-fifo', 'adaptive', got "fixed"/],
     [{ connections: 0 }, /^connections /],
     [{ warmupMs: 20_000 }, /^warmupMs must be a number between 0 and 10000/],
     [{ tickMs: 0 }, /^tickMs /],

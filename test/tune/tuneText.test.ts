@@ -40,6 +40,14 @@ const result: TuneResult = {
     held: true,
   },
   stages,
+  outcomes: {
+    settled: 30_000,
+    succeeded: 29_990,
+    statuses: { '200': 29_990 },
+    failuresByCause: { 'overload rate-limit': 10 },
+    httpErrors: 0,
+    firstFailure: { cause: 'overload rate-limit', message: 'overloaded (rate-limit)' },
+  },
   durationMs: 11_500,
 };
 
