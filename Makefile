@@ -38,7 +38,7 @@ demo: build
 	node dist/cli/bin.js demo
 
 # client-overhead, efficiency and dominance start `dist/cli/bin.js serve` as their server, hence
-# `build`. dominance (about 25 min) adds nginx rows when nginx is installed (`make interop` does).
+# `build`. dominance (about 20 min) adds nginx rows when nginx is installed (`make interop` does).
 bench: build
 	$(NODE_BIN)/tsc -p tsconfig.bench.json
 	node .build/bench/step.js
