@@ -37,7 +37,8 @@ test-long: build
 demo: build
 	node dist/cli/bin.js demo
 
-# client-overhead and efficiency start `dist/cli/bin.js serve` as their server, hence `build`.
+# client-overhead, efficiency and dominance start `dist/cli/bin.js serve` as their server, hence
+# `build`. dominance (about 20 min) adds nginx rows when nginx is installed (`make interop` does).
 bench: build
 	$(NODE_BIN)/tsc -p tsconfig.bench.json
 	node .build/bench/step.js
@@ -46,6 +47,7 @@ bench: build
 	node .build/bench/client-overhead.js
 	node .build/bench/efficiency.js
 	node --expose-gc .build/bench/memory.js
+	node .build/bench/dominance.js
 	node .build/bench/lib/summary.js
 
 # h2flow load against a private nginx (installed with apt-get if missing); docs/benchmarks.md.

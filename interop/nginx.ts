@@ -30,6 +30,16 @@ function nginxBinary(): string | undefined {
 }
 
 /**
+ * The nginx binary when nginx and its echo module are both installed, else
+ * undefined. Unlike {@link ensureNginx} it never installs anything, for
+ * callers that skip their nginx part instead (`bench/dominance.ts`).
+ */
+export function findNginx(): string | undefined {
+  const bin = nginxBinary();
+  return bin !== undefined && existsSync(echoModulePath) ? bin : undefined;
+}
+
+/**
  * Installs nginx and its echo module with apt-get when either is missing
  * (CI runs as root on a fresh machine). Throws with the command to run when
  * they are missing and this process cannot install them.
@@ -120,18 +130,29 @@ function fill(template: string, fields: Record<string, string>): string {
   });
 }
 
+/**
+ * More configuration for a run that needs other locations than the interop
+ * one: names of templates in interop/, filled like the others.
+ */
+export interface NginxExtras {
+  /** Included in the `http` block (e.g. `split_clients`). Default none. */
+  readonly httpTemplate?: string | undefined;
+  /** Included in both `server` blocks, after the interop location (more locations). Default none. */
+  readonly serverTemplate?: string | undefined;
+}
+
 /** Writes the config and certificate into a fresh temp folder and starts nginx. */
-export async function startNginx(bin: string): Promise<Nginx> {
+export async function startNginx(bin: string, extras: NginxExtras = {}): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'h2flow-interop-'));
   try {
-    return await startIn(dir, bin);
+    return await startIn(dir, bin, extras);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function startIn(dir: string, bin: string): Promise<Nginx> {
+async function startIn(dir: string, bin: string, extras: NginxExtras): Promise<Nginx> {
   for (const sub of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub));
   const cert = await generateTestCertificate('127.0.0.1');
   writeFileSync(join(dir, 'cert.pem'), cert.certPem);
@@ -151,6 +172,10 @@ async function startIn(dir: string, bin: string): Promise<Nginx> {
     }),
   );
   writeFileSync(join(dir, 'location.conf'), fill('location.conf.template', {}));
+  const extra = (template: string | undefined) =>
+    template === undefined ? '# none\n' : fill(template, {});
+  writeFileSync(join(dir, 'http-extra.conf'), extra(extras.httpTemplate));
+  writeFileSync(join(dir, 'server-extra.conf'), extra(extras.serverTemplate));
   const errorLog = join(dir, 'error.log');
   const args = ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', errorLog];
   // `nginx -v` prints its version line on stderr.

@@ -68,6 +68,7 @@ export type { MetricsRegistry } from './metrics/metricsOptions.js';
 export { renderHtmlReport } from './report/htmlReport.js';
 export { runReportSchema, stringifyRunReport } from './report/jsonReport.js';
 export { formatResultsTable } from './report/textReport.js';
+export type { LatencySpike } from './server/latencySpike.js';
 export type { ServerOptions } from './server/serverOptions.js';
 export { startTestServer, type TestServer } from './server/testServer.js';
 export { realTimeScheduler } from './streams/realTimeScheduler.js';

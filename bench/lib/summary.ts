@@ -111,6 +111,22 @@ function rows(l: Line): Row[] {
           met: l.pass === true,
         },
       ];
+    case 'dominance': {
+      const probed = l.kind === 'capped';
+      return [
+        {
+          what: `dominance ${l.server} ${l.condition}`,
+          figure: probed
+            ? `${fixed(l.probeRatio, 3)} × probe, ${fixed(l.ratio, 3)} × naive`
+            : `${fixed(l.ratio, 3)} × naive`,
+          goal:
+            l.kind === 'healthy'
+              ? '≥ 0.99 × naive, cancels ≤ naive'
+              : `${probed ? '≥ 0.99 × probe' : '≥ 1.2 × naive'}, 0 cancels, 0 t/o`,
+          met: l.pass === true,
+        },
+      ];
+    }
     default: {
       const fields = Object.entries(l)
         .filter(([k]) => k !== 'bench' && k !== 'date' && k !== 'node')
@@ -131,6 +147,7 @@ const order = [
   'efficiency',
   'memory',
   'interop',
+  'dominance',
 ];
 const rank = (bench: string): number => {
   const i = order.indexOf(bench);
@@ -139,7 +156,17 @@ const rank = (bench: string): number => {
 
 /** The key that makes two lines the same row (later lines replace earlier ones). */
 function key(l: Line): string {
-  return [l.bench, l.client, l.sessions, l.config, l.run, l.scenario, l.policy].join('|');
+  return [
+    l.bench,
+    l.client,
+    l.sessions,
+    l.config,
+    l.run,
+    l.scenario,
+    l.policy,
+    l.server,
+    l.condition,
+  ].join('|');
 }
 
 function main(): void {

@@ -1,55 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { isInvalidOptionError } from '../errors/InvalidOptionError.js';
 import { latencyDists } from '../server/latencySampler.js';
-import {
-  defaultServerOptions,
-  lognormalP99Ms,
-  resolveServerOptions,
-  type ServerOptions,
-} from '../server/serverOptions.js';
+import { defaultServerOptions, lognormalP99Ms } from '../server/serverOptions.js';
 import { startTestServer, type TestServer } from '../server/testServer.js';
-import {
-  parseBytes,
-  parseChoice,
-  parseDurationMs,
-  parseInteger,
-  parseNumber,
-} from './parseArgs.js';
-import { UsageError } from './usageError.js';
-
-/** The raw flag values commander hands the `serve` action. */
-export interface ServeFlags {
-  readonly host: string;
-  readonly port: string;
-  readonly tls?: boolean;
-  readonly caOut?: string;
-  readonly maxStreams: string;
-  readonly latency: string;
-  readonly latencyDist: string;
-  readonly latencyP99?: string;
-  readonly capacity?: string;
-  readonly maxQueued?: string;
-  readonly window: string;
-  readonly responseBytes: string;
-  readonly goawayEvery?: string;
-  readonly refuseOverCapacity?: boolean;
-  readonly maxResets?: string;
-  readonly errorFraction: string;
-  readonly errorStatus: string;
-  readonly retryAfter: string;
-  readonly maxRequestBytes: string;
-  readonly closeTimeout: string;
-  readonly seed?: string;
-}
-
-/** What the flags ask for: server options, and where to write the CA. */
-export interface ServePlan {
-  /** Options for {@link startTestServer}. */
-  readonly options: Partial<ServerOptions>;
-  /** File to write the CA certificate (PEM) to, with `--tls`. */
-  readonly caOut: string | undefined;
-}
+import { parseServeFlags, type ServeFlags } from './serveFlags.js';
 
 /** What `serve` needs from its surroundings; tests pass their own. */
 export interface ServeIo {
@@ -82,87 +36,6 @@ export const processServeIo: ServeIo = {
 
 const d = defaultServerOptions;
 
-/**
- * Turns `serve` flags into server options. Bad values throw a
- * {@link UsageError} naming the flag (one line, exit 2); ranges the flag
- * syntax cannot express are left to the server's own validation, which
- * throws an InvalidOptionError (also exit 2).
- */
-export function parseServeFlags(flags: ServeFlags): ServePlan {
-  if (flags.caOut !== undefined && !flags.tls) {
-    throw new UsageError('--ca-out: only meaningful with --tls (an h2c server has no certificate)');
-  }
-  const optional = <T>(text: string | undefined, parse: (t: string) => T) =>
-    text === undefined ? undefined : parse(text);
-  const options: Partial<Record<keyof ServerOptions, unknown>> = {
-    host: flags.host,
-    port: parseInteger('--port', flags.port, 0, 65_535),
-    tls: flags.tls === true,
-    maxConcurrentStreams: parseInteger('--max-streams', flags.maxStreams, 0, 2 ** 32 - 1),
-    latencyMs: parseDurationMs('--latency', flags.latency),
-    latencyDist: parseChoice('--latency-dist', flags.latencyDist, latencyDists),
-    latencyP99Ms: optional(flags.latencyP99, (t) => parseDurationMs('--latency-p99', t)),
-    capacityTps: optional(flags.capacity, (t) => parsePositive('--capacity', t)),
-    maxQueued: optional(flags.maxQueued, (t) => parseInteger('--max-queued', t)),
-    windowBytes: parseBytes('--window', flags.window),
-    responseBytes: parseBytes('--response-bytes', flags.responseBytes),
-    goawayEvery: optional(flags.goawayEvery, (t) => parseInteger('--goaway-every', t, 1)),
-    refuseOverCapacity: flags.refuseOverCapacity === true,
-    // `--max-resets 200` and `--max-resets 200/s` mean the same.
-    maxResetsPerS: optional(flags.maxResets, (t) =>
-      parseInteger('--max-resets', t.replace(/\/s$/, '')),
-    ),
-    errorFraction: parseNumber('--error-fraction', flags.errorFraction, 0, 1),
-    errorStatus: Number(parseChoice('--error-status', flags.errorStatus, ['503', '429'])),
-    retryAfterS: parseInteger('--retry-after', flags.retryAfter, 0, 86_400),
-    maxRequestBytes: parseBytes('--max-request-bytes', flags.maxRequestBytes),
-    closeTimeoutMs: parseDurationMs('--close-timeout', flags.closeTimeout),
-    seed: optional(flags.seed, (t) => parseInteger('--seed', t, 0, 2 ** 32 - 1)),
-  };
-  if (options.latencyP99Ms !== undefined && options.latencyDist !== 'lognormal') {
-    throw new UsageError('--latency-p99: only meaningful with --latency-dist lognormal');
-  }
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  try {
-    resolveServerOptions(defined as Partial<ServerOptions>);
-  } catch (error) {
-    // The server's own limits (e.g. windowBytes <= 2^31-1), reported against the flag.
-    if (!isInvalidOptionError(error)) throw error;
-    throw new UsageError(`${flagOf[error.option] ?? error.option}: ${error.message}`);
-  }
-  return { options: defined as Partial<ServerOptions>, caOut: flags.caOut };
-}
-
-/** The flag that sets each option, for error messages. */
-const flagOf: Readonly<Record<string, string>> = {
-  host: '--host',
-  port: '--port',
-  maxConcurrentStreams: '--max-streams',
-  latencyMs: '--latency',
-  latencyDist: '--latency-dist',
-  latencyP99Ms: '--latency-p99',
-  capacityTps: '--capacity',
-  maxQueued: '--max-queued',
-  windowBytes: '--window',
-  responseBytes: '--response-bytes',
-  goawayEvery: '--goaway-every',
-  maxResetsPerS: '--max-resets',
-  errorFraction: '--error-fraction',
-  errorStatus: '--error-status',
-  retryAfterS: '--retry-after',
-  maxRequestBytes: '--max-request-bytes',
-  closeTimeoutMs: '--close-timeout',
-  seed: '--seed',
-};
-
-/** A number strictly above 0, e.g. `--capacity 3000`. */
-function parsePositive(flag: string, text: string): number {
-  const value = parseNumber(flag, text, 0);
-  if (value === 0)
-    throw new UsageError(`${flag}: expected a number > 0, got ${JSON.stringify(text)}`);
-  return value;
-}
-
 /** One line on stderr saying what the server models, for the person who started it. */
 function describeServer(server: TestServer): string {
   const o = server.options;
@@ -174,7 +47,12 @@ function describeServer(server: TestServer): string {
     o.capacityTps === undefined
       ? 'unlimited capacity'
       : `capacity ${o.capacityTps} TPS (${server.workers} workers)`;
-  return `h2flow serve: ${o.maxConcurrentStreams} streams/conn, ${latency}, ${capacity}; counters at ${server.url}/__h2flow/stats; Ctrl-C to stop\n`;
+  const spike = o.latencySpike;
+  const spikeText =
+    spike === undefined
+      ? ''
+      : `, latency x${spike.factor} from ${spike.atMs} ms after the first request for ${spike.forMs} ms`;
+  return `h2flow serve: ${o.maxConcurrentStreams} streams/conn, ${latency}${spikeText}, ${capacity}; counters at ${server.url}/__h2flow/stats; Ctrl-C to stop\n`;
 }
 
 const examples = `
@@ -198,6 +76,12 @@ Examples:
 
   # TLS with a fresh certificate; trust it with the CA written to ca.pem
   $ h2flow serve --tls --ca-out ca.pem
+
+  # Background errors that say nothing about load: 5% 503 without retry-after, 10% 404
+  $ h2flow serve --error-fraction 0.05 --no-retry-after --not-found-fraction 0.1
+
+  # A latency spike: x10 from 5 s after the first request, for 3 s, then back
+  $ h2flow serve --latency-spike 10x@5s+3s
 
   # Read the server's own counters (the witness for cancellations on the wire)
   $ curl -s --http2-prior-knowledge http://127.0.0.1:8080/__h2flow/stats
@@ -247,6 +131,16 @@ export function buildServeCommand(io: ServeIo = processServeIo): Command {
         '--retry-after <seconds>',
         'retry-after header of those answers',
         String(d.retryAfterS),
+      )
+      .option('--no-retry-after', 'send those answers without retry-after')
+      .option(
+        '--not-found-fraction <f>',
+        'fault: share of the other requests answered 404 at once',
+        String(d.notFoundFraction),
+      )
+      .option(
+        '--latency-spike <FxAT+FOR>',
+        'fault: latency x F from AT after the first request, for FOR (10x@5s+3s)',
       )
       .option('--max-request-bytes <bytes>', 'larger request bodies get 413', '64MiB')
       .option('--close-timeout <duration>', 'graceful close waits this long for streams', '5s')

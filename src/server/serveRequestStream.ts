@@ -36,6 +36,8 @@ export interface RequestContext {
   bodiesPending: number;
   /** True when the request being processed now gets the `errorStatus` answer (`errorFraction`). */
   takeErrorTurn(): boolean;
+  /** True when the request being processed now, not given an error, gets a 404 (`notFoundFraction`). */
+  takeNotFoundTurn(): boolean;
   /** Told after the client reset a stream on `session`, for the reset-flood guard. */
   onResetReceived(session: ServerHttp2Session): void;
 }
@@ -45,8 +47,8 @@ type Outcome = 'open' | 'answered' | 'refused';
 
 /**
  * Serves one request stream: refuses it when over capacity, reads the body
- * to its end, then answers with the error status (a share of requests, at
- * once) or holds a worker for the modelled service time and answers 200 with
+ * to its end, then answers with the error status or 404 (shares of
+ * requests, at once) or holds a worker for the modelled service time and answers 200 with
  * a JSON body. When the stream closes early, the request leaves the queue
  * and is never answered (a worker already serving it finishes the wasted
  * work, as in the simulator). Every stream is counted exactly once, when it
@@ -152,9 +154,16 @@ export function serveRequestStream(
     bodyDone();
     if (outcome !== 'open') return;
     if (ctx.takeErrorTurn()) {
-      answer(options.errorStatus, errorBody('injected overload'), {
-        'retry-after': String(options.retryAfterS),
-      });
+      const { retryAfterS } = options;
+      answer(
+        options.errorStatus,
+        errorBody('injected overload'),
+        retryAfterS === null ? {} : { 'retry-after': String(retryAfterS) },
+      );
+      return;
+    }
+    if (ctx.takeNotFoundTurn()) {
+      answer(404, errorBody('not found'), {});
       return;
     }
     ticket = pool.submit(() => answer(200, ctx.okBody, {}));

@@ -8,6 +8,7 @@ import {
 } from '../core/validate.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { type LatencyDist, latencyDists } from './latencySampler.js';
+import { type LatencySpike, requireLatencySpike } from './latencySpike.js';
 
 /**
  * Options of the embedded HTTP/2 test server (`h2flow serve`,
@@ -51,12 +52,28 @@ export interface ServerOptions {
   readonly refuseOverCapacity: boolean;
   /** Fault: more RST_STREAM frames than this received on one connection within one second earn GOAWAY(ENHANCE_YOUR_CALM) and a close. Default undefined (off). */
   readonly maxResetsPerS: number | undefined;
-  /** Fault: fraction (0..1) of requests answered at once with `errorStatus` and `retry-after`, spread evenly. Default 0. */
+  /** Fault: fraction (0..1) of requests answered at once with `errorStatus` (and `retry-after` unless `retryAfterS` is null), spread evenly. Default 0. */
   readonly errorFraction: number;
   /** The status of those answers: 503 or 429. Default 503. */
   readonly errorStatus: 503 | 429;
-  /** The `retry-after` header of those answers, in whole seconds. Default 1. */
-  readonly retryAfterS: number;
+  /**
+   * The `retry-after` header of those answers, in whole seconds; null sends
+   * none (a server's background errors, which say nothing about load).
+   * Default 1.
+   */
+  readonly retryAfterS: number | null;
+  /**
+   * Fault: fraction (0..1) of the requests not given `errorStatus` that are
+   * answered 404 at once, spread evenly, using no worker: a client asking for
+   * things that do not exist. Default 0.
+   */
+  readonly notFoundFraction: number;
+  /**
+   * Fault: a scheduled latency step, timed from the first request (see
+   * {@link LatencySpike}), e.g. `{ factor: 10, atMs: 5000, forMs: 3000 }`.
+   * Default undefined (none).
+   */
+  readonly latencySpike: LatencySpike | undefined;
   /** A request body larger than this is answered 413 and the rest of the upload is stopped, in bytes. Default 64 MiB. */
   readonly maxRequestBytes: number;
   /** How long `close()` waits for streams in flight before destroying the connections, in ms. Default 5000. */
@@ -84,6 +101,8 @@ export const defaultServerOptions: ServerOptions = Object.freeze({
   errorFraction: 0,
   errorStatus: 503,
   retryAfterS: 1,
+  notFoundFraction: 0,
+  latencySpike: undefined,
   maxRequestBytes: 64 * 1024 * 1024,
   closeTimeoutMs: 5000,
   seed: undefined,
@@ -164,9 +183,12 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     throw new InvalidOptionError('errorStatus', o.errorStatus, '503 or 429');
   }
   // RFC 9110 §10.2.3: retry-after is a whole number of seconds.
-  requireInteger('retryAfterS', o.retryAfterS, 0, 86_400);
+  if (o.retryAfterS !== null) requireInteger('retryAfterS', o.retryAfterS, 0, 86_400);
+  requireNumber('notFoundFraction', o.notFoundFraction, 0, 1);
+  const latencySpike =
+    o.latencySpike === undefined ? undefined : requireLatencySpike(o.latencySpike);
   requireInteger('maxRequestBytes', o.maxRequestBytes, 0);
   requireNumber('closeTimeoutMs', o.closeTimeoutMs, 0, 3_600_000);
   if (o.seed !== undefined) requireInteger('seed', o.seed, 0, 2 ** 32 - 1);
-  return Object.freeze(o);
+  return Object.freeze({ ...o, latencySpike });
 }

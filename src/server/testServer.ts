@@ -13,6 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SeededRandom } from '../core/seededRandom.js';
 import { requireInteger, requireNumber } from '../core/validate.js';
 import { createLatencySampler } from './latencySampler.js';
+import { latencySpikeFactor } from './latencySpike.js';
 import { responseBody } from './responseBody.js';
 import { type RequestContext, serveRequestStream } from './serveRequestStream.js';
 import { ServerCounters, type TestServerStats } from './serverCounters.js';
@@ -95,6 +96,9 @@ class RunningTestServer implements TestServer {
   readonly #ctx: RequestContext;
   #latencyMultiplier = 1;
   #errorTurns = 0;
+  #notFoundTurns = 0;
+  /** When the first request stream arrived (performance.now(), ms): t = 0 of `latencySpike`. */
+  #firstRequestAtMs: number | undefined;
   #port = 0;
   #closing: Promise<void> | undefined;
 
@@ -110,7 +114,10 @@ class RunningTestServer implements TestServer {
       { dist: options.latencyDist, meanMs: options.latencyMs, p99Ms: lognormalP99Ms(options) },
       randomSource(options.seed ?? randomInt(2 ** 32)),
     );
-    this.#pool = new WorkerPool(this.workers, () => sample() * this.#latencyMultiplier);
+    this.#pool = new WorkerPool(
+      this.workers,
+      () => sample() * this.#latencyMultiplier * this.#spikeFactor(),
+    );
     this.#ctx = {
       options,
       counters: this.#counters,
@@ -119,6 +126,7 @@ class RunningTestServer implements TestServer {
       maxQueued: options.maxQueued ?? this.workers,
       bodiesPending: 0,
       takeErrorTurn: () => this.#takeErrorTurn(),
+      takeNotFoundTurn: () => this.#takeNotFoundTurn(),
       onResetReceived: (session) => this.#sessions.resetReceived(session),
     };
     const settings = {
@@ -218,6 +226,7 @@ class RunningTestServer implements TestServer {
       answerStatsStream(stream, headers, () => this.stats());
       return;
     }
+    this.#firstRequestAtMs ??= performance.now();
     serveRequestStream(stream, headers, session, track, this.#ctx);
     if (track.streamsOpened === this.options.goawayEvery) {
       // Like nginx's keepalive_requests: GOAWAY(NO_ERROR) naming this stream
@@ -227,13 +236,30 @@ class RunningTestServer implements TestServer {
   }
 
   #takeErrorTurn(): boolean {
-    // Request i gets the error when ⌊(i+1)·f⌋ > ⌊i·f⌋: exactly a fraction f
-    // of requests, evenly spread and repeatable, with no randomness.
-    const f = this.options.errorFraction;
-    const i = this.#errorTurns;
-    this.#errorTurns += 1;
-    return f > 0 && Math.floor((i + 1) * f) > Math.floor(i * f);
+    return evenTurn(this.options.errorFraction, this.#errorTurns++);
   }
+
+  #takeNotFoundTurn(): boolean {
+    return evenTurn(this.options.notFoundFraction, this.#notFoundTurns++);
+  }
+
+  /** The `latencySpike` multiplier for a service time starting now. */
+  #spikeFactor(): number {
+    const first = this.#firstRequestAtMs;
+    return latencySpikeFactor(
+      this.options.latencySpike,
+      first === undefined ? undefined : performance.now() - first,
+    );
+  }
+}
+
+/**
+ * Whether turn `i` (0-based) is one of a fraction `f` of turns: it is when
+ * ⌊(i+1)·f⌋ > ⌊i·f⌋, so exactly a fraction f of turns, evenly spread and
+ * repeatable, with no randomness.
+ */
+function evenTurn(f: number, i: number): boolean {
+  return f > 0 && Math.floor((i + 1) * f) > Math.floor(i * f);
 }
 
 /** A uniform [0, 1) source from the shared seeded generator, so a `--seed` replays the latency sequence. */

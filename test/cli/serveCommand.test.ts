@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, jest, test } from '@jest/globals';
 import { main } from '../../src/cli/main.js';
-import {
-  buildServeCommand,
-  parseServeFlags,
-  type ServeFlags,
-  type ServeIo,
-} from '../../src/cli/serveCommand.js';
+import { buildServeCommand, type ServeIo } from '../../src/cli/serveCommand.js';
+import { parseLatencySpike, parseServeFlags, type ServeFlags } from '../../src/cli/serveFlags.js';
 import { UsageError } from '../../src/cli/usageError.js';
 import type { TestServerStats } from '../../src/server/serverCounters.js';
 import type { TestServer } from '../../src/server/testServer.js';
@@ -75,6 +71,7 @@ describe('parseServeFlags', () => {
       errorFraction: 0,
       errorStatus: 503,
       retryAfterS: 1,
+      notFoundFraction: 0,
       maxRequestBytes: 64 * 1024 * 1024,
       closeTimeoutMs: 5000,
     });
@@ -97,6 +94,8 @@ describe('parseServeFlags', () => {
       errorFraction: '0.1',
       errorStatus: '429',
       retryAfter: '2',
+      notFoundFraction: '0.25',
+      latencySpike: '10x@5s+3s',
       seed: '7',
     });
     expect(options).toMatchObject({
@@ -113,9 +112,27 @@ describe('parseServeFlags', () => {
       errorFraction: 0.1,
       errorStatus: 429,
       retryAfterS: 2,
+      notFoundFraction: 0.25,
+      latencySpike: { factor: 10, atMs: 5000, forMs: 3000 },
       seed: 7,
     });
     expect(parseServeFlags({ ...defaults(), maxResets: '100' }).options.maxResetsPerS).toBe(100);
+  });
+
+  test('--no-retry-after sends error answers without the header (retryAfterS null)', () => {
+    const command = buildServeCommand();
+    command.parseOptions(['--error-fraction', '0.05', '--no-retry-after']);
+    const flags = command.opts() as unknown as ServeFlags;
+    expect(flags.retryAfter).toBe(false);
+    expect(parseServeFlags(flags).options).toMatchObject({
+      errorFraction: 0.05,
+      retryAfterS: null,
+    });
+  });
+
+  test('--latency-spike takes a fractional factor and any duration unit', () => {
+    expect(parseLatencySpike('2.5x@500ms+1.5s')).toEqual({ factor: 2.5, atMs: 500, forMs: 1500 });
+    expect(parseLatencySpike('10x@0+2m')).toEqual({ factor: 10, atMs: 0, forMs: 120_000 });
   });
 
   test.each([
@@ -132,6 +149,18 @@ describe('parseServeFlags', () => {
     [{ maxResets: 'many' }, /^--max-resets: expected an integer/],
     [{ errorStatus: '500' }, /^--error-status: expected one of 503, 429/],
     [{ caOut: 'ca.pem' }, /^--ca-out: only meaningful with --tls/],
+    [{ retryAfter: '1.5' }, /^--retry-after: expected an integer between 0 and 86400, got "1.5"$/],
+    [{ notFoundFraction: '2' }, /^--not-found-fraction: expected a number between 0 and 1/],
+    [
+      { latencySpike: '10@5s+3s' },
+      /^--latency-spike: expected FACTORx@START\+LENGTH .*"10@5s\+3s"$/,
+    ],
+    [{ latencySpike: '10x@5+3s' }, /^--latency-spike: expected a duration with a unit/],
+    [
+      { latencySpike: '0x@5s+3s' },
+      /^--latency-spike: latencySpike\.factor must be a finite number > 0 .*got 0$/,
+    ],
+    [{ latencySpike: '10x@5s+0' }, /^--latency-spike: latencySpike\.forMs must be .*got 0$/],
   ])('%j is one line naming the flag', (flags, message) => {
     const text = usageMessage(flags);
     expect(text).toMatch(message);
@@ -231,6 +260,10 @@ describe('h2flow serve through main()', () => {
     const help = writes.join('');
     expect(help).toContain('Usage: h2flow serve [options]');
     expect(help).toContain('--refuse-over-capacity');
+    expect(help).toContain('--no-retry-after');
+    expect(help).toContain('--not-found-fraction');
+    expect(help).toContain('--latency-spike');
+    expect(help).toContain('10x@5s+3s');
     expect(help).toContain('Examples:');
     expect(help).toContain('/__h2flow/stats');
   });

@@ -36,6 +36,15 @@ describe('resolveServerOptions', () => {
     expect(defaultServerOptions.responseBytes).toBeLessThan(100);
   });
 
+  test('retryAfterS null means no header; a latency spike is kept as given', () => {
+    const spike = { factor: 10, atMs: 5000, forMs: 3000 };
+    const o = resolveServerOptions({ retryAfterS: null, latencySpike: spike });
+    expect(o.retryAfterS).toBeNull();
+    expect(o.latencySpike).toEqual(spike);
+    expect(defaultServerOptions).toMatchObject({ retryAfterS: 1, notFoundFraction: 0 });
+    expect(defaultServerOptions.latencySpike).toBeUndefined();
+  });
+
   test('an explicit undefined keeps the default', () => {
     const partial = { latencyMs: undefined } as unknown as Partial<ServerOptions>;
     expect(resolveServerOptions(partial).latencyMs).toBe(50);
@@ -59,6 +68,16 @@ describe('resolveServerOptions', () => {
     [{ errorFraction: 1.5 }, /^errorFraction must be/],
     [{ errorStatus: 500 }, /^errorStatus must be 503 or 429, got 500$/],
     [{ retryAfterS: 0.5 }, /^retryAfterS must be an integer/],
+    [{ notFoundFraction: -0.1 }, /^notFoundFraction must be a number between 0 and 1, got -0.1$/],
+    [{ latencySpike: 10 }, /^latencySpike must be an object \{ factor, atMs, forMs \}, got 10$/],
+    [
+      { latencySpike: { factor: 10, atMs: -1, forMs: 3000 } },
+      /^latencySpike\.atMs must be a number between 0 and 86400000, got -1$/,
+    ],
+    [
+      { latencySpike: { factor: 10, atMs: 0, forMs: 3000, every: 1 } },
+      /^latencySpike\.every must be a known option/,
+    ],
     [{ host: '' }, /^host must be/],
     [{ tls: 'yes' }, /^tls must be a boolean/],
     [{ latencyMS: 5 }, /^server\.latencyMS must be a known option/],

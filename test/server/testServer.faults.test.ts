@@ -124,6 +124,53 @@ describe('fault: errorFraction', () => {
   });
 });
 
+describe('fault: errorFraction without retry-after, and notFoundFraction', () => {
+  test('retryAfterS null: the same share of 503s, with no retry-after header', async () => {
+    const server = await start({ errorFraction: 0.25, retryAfterS: null, latencyMs: 20 });
+    const session = await connectReady(server.url);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => request(session)));
+    const errors = outcomes.filter((o) => o.status === 503);
+    expect(errors).toHaveLength(5);
+    for (const o of errors) expect(o.headers).not.toHaveProperty('retry-after');
+    await closeSession(session);
+  });
+
+  test('answers that share of the remaining requests 404 at once, exactly', async () => {
+    // 40 requests: 10 get the 503; of the other 30, a fifth (6) get 404.
+    const server = await start({ errorFraction: 0.25, notFoundFraction: 0.2, latencyMs: 100 });
+    const session = await connectReady(server.url);
+    const outcomes = await Promise.all(Array.from({ length: 40 }, () => request(session)));
+    const notFound = outcomes.filter((o) => o.status === 404);
+    expect(notFound).toHaveLength(6);
+    for (const o of notFound) expect(o.elapsedMs).toBeLessThan(90);
+    expect(server.stats().responsesByStatus).toEqual({ '200': 24, '404': 6, '503': 10 });
+    await closeSession(session);
+  });
+});
+
+describe('fault: latencySpike', () => {
+  test('multiplies service times that start inside the window after the first request', async () => {
+    const server = await start({
+      latencyMs: 20,
+      latencySpike: { factor: 10, atMs: 150, forMs: 400 },
+    });
+    const session = await connectReady(server.url);
+    // The stats route does not start the spike's clock: had it, `first` would fall in the spike.
+    await fetchStats(server.url);
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    const first = await request(session);
+    await new Promise((r) => setTimeout(r, 200 - (performance.now() - t0)));
+    const during = await request(session);
+    await new Promise((r) => setTimeout(r, 600 - (performance.now() - t0)));
+    const after = await request(session);
+    expect(first.elapsedMs).toBeLessThan(100);
+    expect(during.elapsedMs).toBeGreaterThanOrEqual(195);
+    expect(after.elapsedMs).toBeLessThan(100);
+    await closeSession(session);
+  });
+});
+
 describe('fault: maxRequestBytes', () => {
   test('answers 413 and stops the upload with RST_STREAM(NO_ERROR); smaller bodies pass', async () => {
     const server = await start({ maxRequestBytes: 10_000, latencyMs: 1 });

@@ -1,0 +1,91 @@
+/**
+ * Issue 11's dominance matrix, short: every embedded-server condition of
+ * bench/dominance.ts for one round of 5 s per client (the spike's run 8 s),
+ * in this process, asserting the issue's bounds:
+ * - healthy rows: adaptive goodput ≥ 0.97 × naive's, and no more wire
+ *   cancels than naive;
+ * - the capped seed: 0 cancels, 0 timeouts, ≥ 0.97 × a saturating probe of
+ *   the one connection taken just before;
+ * - the seed with 4 connections allowed: 0 cancels, 0 timeouts, ≥ 1.2 × naive.
+ *
+ * Why 0.97 and not the bench's 0.99: one round of 5 s has no median to
+ * absorb a bad second, and on a shared 2-core box a GC pause or a
+ * neighbour's burst near the end of one client's run moves ~1% of its
+ * completions past the arrival phase. Healthy rows are otherwise
+ * deterministic (both clients are offered the same schedule and the server
+ * answers both the same), so 3% still catches what the issue is about: the
+ * controller today sheds ~2.5% of a 10 s run in its first second alone
+ * (5% of a 5 s one) and, under 5% background 503s, most of the load.
+ *
+ * SKIPPED unless H2FLOW_DOMINANCE=1: the controller is being rewritten to
+ * meet these bounds, and today's fails most healthy rows (docs/benchmarks.md,
+ * "Dominance matrix", has the before figures). Run it with
+ * `H2FLOW_DOMINANCE=1 make test-long`, or this file alone:
+ * `H2FLOW_DOMINANCE=1 node --experimental-vm-modules node_modules/jest/bin/jest.js
+ * --testMatch '<rootDir>/test/**\/*.long.test.ts' test/bench/dominance.long.test.ts`.
+ *
+ * Every server listens on port 0 of 127.0.0.1 and is closed after its
+ * condition; every run is bounded by its arrival phase plus one budget.
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import {
+  type DominanceCondition,
+  embeddedConditions,
+  type MatrixTiming,
+} from '../../bench/lib/dominance/conditions.js';
+import { dominanceTable } from '../../bench/lib/dominance/dominanceTable.js';
+import { startEmbeddedInProcess } from '../../bench/lib/dominance/embeddedServer.js';
+import { runCondition, type StartConditionServer } from '../../bench/lib/dominance/runCondition.js';
+import {
+  type ConditionSummary,
+  type DominanceBounds,
+  summarize,
+} from '../../bench/lib/dominance/summarize.js';
+
+const enabled = process.env.H2FLOW_DOMINANCE === '1';
+
+/** The short matrix's timing: 5 s runs; the x10 spike at 2 s for 3 s in an 8 s run. */
+const timing: MatrixTiming = {
+  durationMs: 5000,
+  spikeAtMs: 2000,
+  spikeForMs: 3000,
+  spikeRunMs: 8000,
+};
+
+/** Issue 11's bounds with the short run's tolerance (see the file comment). */
+const bounds: DominanceBounds = { healthyRatio: 0.97, cappedProbeRatio: 0.97, uncappedRatio: 1.2 };
+
+const startServer: StartConditionServer = async (c) => {
+  const server = await startEmbeddedInProcess(c.serverOptions);
+  return { target: { url: `${server.origin}/` }, stop: () => server.stop() };
+};
+
+/** Most a condition may take: two runs, each its arrival phase plus one budget, a probe, and slack. */
+const limitMs = (c: DominanceCondition) => 2 * (c.durationMs + c.timeoutMs) + 5000 + 15_000;
+
+const summaries: ConditionSummary[] = [];
+
+(enabled ? describe : describe.skip)(
+  'dominance matrix, short (issue 11; H2FLOW_DOMINANCE=1)',
+  () => {
+    afterAll(() => {
+      if (summaries.length > 0) console.log(dominanceTable(summaries));
+    });
+
+    for (const c of embeddedConditions(timing)) {
+      test(
+        `${c.name} (${c.kind}): ${c.description}`,
+        async () => {
+          const rounds = await runCondition(c, 1, startServer);
+          const s = summarize(c, rounds, bounds);
+          summaries.push(s);
+          expect({ condition: c.name, failed: s.failed }).toEqual({
+            condition: c.name,
+            failed: [],
+          });
+        },
+        limitMs(c),
+      );
+    }
+  },
+);
