@@ -54,13 +54,24 @@ describe('summarize: healthy rows', () => {
     expect(two.failed).toEqual(['adaptive ÷ naive ≥ 0.99']);
   });
 
-  test('fails when adaptive cancels more on the wire than naive, summed over rounds', () => {
-    const s = summarize(healthy, [
-      round({ wireCancels: 3 }, { wireCancels: 2 }),
-      round({}, { wireCancels: 2 }),
+  test('fails when adaptive cancels more on the wire than naive, beyond Poisson noise, summed over rounds', () => {
+    // Naive 3 in all: the noise allowance is ceil(3 × √3) = 6, so 9 passes and 10 fails.
+    const within = summarize(healthy, [
+      round({ wireCancels: 3 }, { wireCancels: 5 }),
+      round({}, { wireCancels: 4 }),
     ]);
-    expect(s.failed).toEqual(['cancels ≤ naive']);
-    expect(s.adaptive.wireCancels).toBe(4);
+    expect(within.failed).toEqual([]);
+    const s = summarize(healthy, [
+      round({ wireCancels: 3 }, { wireCancels: 6 }),
+      round({}, { wireCancels: 4 }),
+    ]);
+    expect(s.failed).toEqual(['cancels ≤ naive (+3√n)']);
+    expect(s.adaptive.wireCancels).toBe(10);
+  });
+
+  test('never lets a healthy row cancel when naive did not', () => {
+    const s = summarize(healthy, [round({}, { wireCancels: 1 })]);
+    expect(s.failed).toEqual(['cancels ≤ naive (+3√n)']);
   });
 });
 
@@ -90,5 +101,25 @@ describe('summarize: congested rows', () => {
     expect(summarize(uncapped, [round({ goodputTps: 1800 }, { goodputTps: 2000 })]).failed).toEqual(
       ['adaptive ÷ naive ≥ 1.2'],
     );
+  });
+});
+
+describe('summarize: the spike row', () => {
+  const spike = byName('x10 spike');
+  const recovered = (recoveryMs: number | null) => ({
+    recovery: { preSpikeTps: 2000, recoveryMs, observedAfterMs: 4000 },
+  });
+
+  test('holds when adaptive recovers within 2 s and carries as much', () => {
+    expect(summarize(spike, [round(recovered(0), recovered(200))]).failed).toEqual([]);
+  });
+
+  test('fails when adaptive recovers later than 2 s, or never', () => {
+    expect(summarize(spike, [round(recovered(0), recovered(2100))]).failed).toEqual([
+      'recovery ≤ 2000 ms',
+    ]);
+    expect(summarize(spike, [round(recovered(0), recovered(null))]).failed).toEqual([
+      'recovery ≤ 2000 ms',
+    ]);
   });
 });
