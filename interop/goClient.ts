@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aptInstall } from './aptInstall.js';
 
 /** One Go run, in the field names of h2flow's report (see main.go). */
 export interface GoResult {
@@ -31,19 +32,7 @@ function hasGo(): boolean {
 /** Installs Go and x/net with apt-get when missing (CI runs as root); throws with the command otherwise. */
 export function ensureGo(log: (line: string) => void): void {
   if (hasGo()) return;
-  const packages = ['golang-go', 'golang-golang-x-net-dev'];
-  if (process.getuid?.() !== 0) {
-    throw new Error(`Go or x/net is missing; run: sudo apt-get install -y ${packages.join(' ')}`);
-  }
-  log(`interop: installing ${packages.join(' ')} with apt-get`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', ...packages],
-  ]) {
-    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status})`);
-  }
+  aptInstall(['golang-go', 'golang-golang-x-net-dev'], 'Go or x/net is', log);
   if (!hasGo()) throw new Error('apt-get finished but Go or x/net is still missing');
 }
 

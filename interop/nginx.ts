@@ -19,6 +19,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTestCertificate } from '../src/server/testCertificate.js';
+import { aptInstall } from './aptInstall.js';
 
 /** Where Debian's libnginx-mod-http-echo puts the module. */
 const echoModulePath = '/usr/lib/nginx/modules/ngx_http_echo_module.so';
@@ -47,22 +48,7 @@ export function findNginx(): string | undefined {
 export function ensureNginx(log: (line: string) => void): string {
   let bin = nginxBinary();
   if (bin !== undefined && existsSync(echoModulePath)) return bin;
-  const packages = ['nginx', 'libnginx-mod-http-echo'];
-  if (process.getuid?.() !== 0) {
-    throw new Error(
-      `nginx or its echo module is missing; run: sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}`,
-    );
-  }
-  log(`interop: installing ${packages.join(' ')} with apt-get`);
-  // No stdin in CI: apt-get must never ask.
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [
-    ['update', '-qq'],
-    ['install', '-y', '-qq', ...packages],
-  ]) {
-    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status})`);
-  }
+  aptInstall(['nginx', 'libnginx-mod-http-echo'], 'nginx or its echo module is', log);
   bin = nginxBinary();
   if (bin === undefined || !existsSync(echoModulePath)) {
     throw new Error('apt-get finished but nginx or the echo module is still missing');
