@@ -156,8 +156,12 @@ export class RunRecorder {
     while (this.#buckets.length < seconds)
       this.#bucket(this.#startMs + this.#buckets.length * 1000);
     const timeline = this.#buckets.slice(0, Math.max(seconds, 0)).map((b, i) => point(b, i));
-    const steady = timeline.filter((p) => p.tS >= input.warmupS);
-    const steadyS = Math.max(0, durationS - input.warmupS);
+    // Goodput counts whole one-second buckets, so the steady part starts at the first bucket after
+    // the warm-up: a 0.5 s warm-up left [0.5 s, 1 s) out of the sum but in the divisor, and a 3 s
+    // run at 1,000 req/s reported 834.
+    const steadyFromS = Math.ceil(input.warmupS - 1e-9);
+    const steady = timeline.filter((p) => p.tS >= steadyFromS);
+    const steadyS = Math.max(0, durationS - steadyFromS);
     const steadySucceeded = steady.reduce((sum, p) => sum + p.succeededTps, 0);
     const goodputTps = steadyS > 0 ? steadySucceeded / steadyS : 0;
     return {
