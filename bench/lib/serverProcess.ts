@@ -20,6 +20,26 @@ export interface ServerProcess {
 /** Most time a server may take to print its URL, ms. */
 const startTimeoutMs = 15_000;
 
+/** Servers still running, so a bench that is interrupted or crashes takes them with it. */
+const live = new Set<ChildProcess>();
+let reaping = false;
+
+/** Kills every live server when the bench exits, and on Ctrl-C or SIGTERM before exiting. */
+function reapOnExit(): void {
+  if (reaping) return;
+  reaping = true;
+  const killAll = (): void => {
+    for (const child of live) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+}
+
 /**
  * Spawns `node <script> ...args` and resolves once it has printed its URL as
  * the first stdout line (the `h2flow serve` contract). Its stderr passes
@@ -30,6 +50,9 @@ export function startServerProcess(
   args: readonly string[],
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  reapOnExit();
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
