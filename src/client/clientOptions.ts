@@ -36,7 +36,7 @@ export interface ClientOptions extends ControllerOptions {
   readonly maxResponseBytes: number;
   /** Token-bucket depth, in ms of the current rate. Default 100. */
   readonly burstMs: number;
-  /** Base backoff before retrying after ENHANCE_YOUR_CALM, ms (jittered ×0.5–1.5). Default 50. */
+  /** Base backoff before retrying after ENHANCE_YOUR_CALM or REFUSED_STREAM, ms (jittered ×0.5–1.5). Default 50. */
   readonly retryBackoffMs: number;
   /**
    * Which waiting request a free stream slot goes to: `fifo`, the oldest
