@@ -37,10 +37,11 @@ export interface RateOutcome {
  *   is the larger of that basis and the last good rate, which is learned
  *   only outside episodes (a ×10 latency spike cannot make it forget).
  * - **Regrowth**: with no new signal, the limit climbs along CUBIC's concave
- *   curve back to the peak within `recoveryMs` (after any `retry-after`),
- *   and an episode that reaches it quietly ends: the path is open again.
- *   While flow-control windows stall the episode does not end, and the limit
- *   may lead delivered throughput by 25% at most.
+ *   curve back to the peak within `recoveryMs` (after any `retry-after`).
+ *   Then a limit that no longer binds is lifted (the path is open again),
+ *   and one that still binds probes on by `additiveIncreaseTpsPerS`. While
+ *   flow-control windows stall the episode does not end, and the limit may
+ *   lead delivered throughput by 25% at most.
  */
 export function rateRule(
   state: ControllerState,
@@ -90,9 +91,9 @@ export function rateRule(
   // and queues in the windows, visible only a latency later (flow-control.json reached 2.5 × its
   // capacity so). As BBR paces at a gain over its bandwidth estimate, the limit leads delivered
   // throughput by 25% at most (or one probe step, so that a limit cut far down can climb back).
-  // Once regrown it probes on by one step per window: a cut made before the first responses came
-  // back (1.4 s there) has no good rate to return to. A step regains the larger of the peak and
-  // the good rate in one recovery period.
+  // Once regrown it probes on by ×1.25 per window under that lead: a cut made before the first
+  // responses came back (1.4 s there) has no good rate to return to. A step regains the larger of
+  // the peak and the good rate in one recovery period.
   if (windowBound && s.deliveredTps > 0) {
     const stepTps = (Math.max(episode.peakTps, state.goodTps) * s.durationS * 1000) / o.recoveryMs;
     const leadTps = s.deliveredTps + Math.max(s.deliveredTps * (windowBoundRateLead - 1), stepTps);
