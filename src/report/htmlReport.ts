@@ -87,7 +87,9 @@ function howToRead(report: RunReport): string {
       'it cost the server nothing and failed in microseconds instead of seconds.',
     "By Little's law one connection carries at most max concurrent streams ÷ latency requests per second. Offer more " +
       `and the surplus waits in the client's queue; <strong>queue wait</strong> then grows until it eats the budget. ` +
-      `The adaptive controller keeps queue-wait p99 under its ${target} target by pacing the rate and adding connections.`,
+      'The adaptive controller adds connections while the stream slots are the bottleneck; where it may not add more, ' +
+      `it keeps them busy behind a short standing queue (about ${target} of wait), shedding the rest before sending, ` +
+      'and it paces the rate only when the server signals congestion.',
     'In the charts each policy keeps its colour. Stacked panels, one per policy, share their axes, so heights compare directly.',
   ];
   return `<section class="how-to-read"><h2>How to read this</h2>\n${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}\n</section>`;

@@ -1,10 +1,14 @@
+import { defaultControllerOptions } from '../core/controllerOptions.js';
 import { budgetColor, chartConfig, chartWidthPx, referenceColor } from './chartTheme.js';
 import { formatMs } from './formatNumber.js';
 import type { PolicySeries } from './policyPanels.js';
 import type { ChartLayer, ReportChart } from './reportChart.js';
 
-/** Share of the timeout the controller aims to keep queue wait under (its queue target). */
-export const queueTargetFraction = 0.1;
+/**
+ * Share of the timeout the controller's standing queue is bounded at by default (admission sheds
+ * predicted waits above it), drawn as the queue's reference line.
+ */
+export const queueTargetFraction = defaultControllerOptions.queueLimitFraction;
 
 const seconds = { field: 'tS', type: 'quantitative', title: 'seconds since start' } as const;
 
@@ -51,7 +55,7 @@ export function queueWaitChart(series: readonly PolicySeries[], timeoutMs: numbe
     const targetMs = timeoutMs * queueTargetFraction;
     layer.push(
       ...reference(timeoutMs, budgetColor, `timeout budget ${formatMs(timeoutMs)} ms`, false),
-      ...reference(targetMs, referenceColor, `queue target ${formatMs(targetMs)} ms`, true),
+      ...reference(targetMs, referenceColor, `standing-queue bound ${formatMs(targetMs)} ms`, true),
     );
   }
   return {

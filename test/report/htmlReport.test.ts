@@ -114,14 +114,14 @@ describe('renderHtmlReport', () => {
     for (const reason of new Set(decisions.map((p) => p.reason))) expect(legend).toContain(reason);
   });
 
-  it('draws the timeout budget and the queue target on the queue-wait chart', () => {
+  it('draws the timeout budget and the standing-queue bound on the queue-wait chart', () => {
     const svg = onlySvg(figures(doc).get('queue-wait')!);
     expect(
       findByClass(svg, 'mark-rule', 'role-mark').flatMap((g) => findAll(g, 'line')),
     ).toHaveLength(2);
     const labels = findByClass(svg, 'mark-text', 'role-mark').map(textOf);
     expect(labels).toEqual(
-      expect.arrayContaining(['timeout budget 5,000 ms', 'queue target 500 ms']),
+      expect.arrayContaining(['timeout budget 5,000 ms', 'standing-queue bound 500 ms']),
     );
   });
 
