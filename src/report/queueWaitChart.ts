@@ -63,7 +63,7 @@ export function queueWaitChart(series: readonly PolicySeries[], timeoutMs: numbe
     title: 'Queue-wait p99 against the budget',
     caption:
       'Time requests spent queued inside the client before a stream carried them. When this line reaches the red ' +
-      'budget, requests die in the queue; the adaptive controller aims to stay under the dashed queue target.',
+      'budget, requests die in the queue; the adaptive controller keeps its queue at or under the dashed bound.',
     spec: { data: { values: rows }, width: chartWidthPx, height: 220, layer, config: chartConfig },
   };
 }
