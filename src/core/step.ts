@@ -7,7 +7,7 @@ import { connectionRule } from './rules/connectionRule.js';
 import { isErrorSurge, learnErrorBackground } from './rules/errorSurge.js';
 import { jitteredHoldMs } from './rules/jitteredHold.js';
 import { judgeAdd } from './rules/judgeAdd.js';
-import { type PathSignals, pathSignals, sane, smoothing } from './rules/pathSignals.js';
+import { type PathSignals, pathSignals, sane, smoothed } from './rules/pathSignals.js';
 import { pathStateRule } from './rules/pathStateRule.js';
 import { type RateCut, rateRule } from './rules/rateRule.js';
 import { isServerSaturating } from './rules/serverSaturation.js';
@@ -88,7 +88,11 @@ export function step(
     pathState,
     baselineServiceMs: s.baselineServiceMs,
     throughputTps: conn.restartThroughput ? s.completedTps : s.throughputTps,
-    goodTps: cut === undefined && state.episode === undefined ? goodTps(state, s) : state.goodTps,
+    // The last good rate: smoothed completions over open windows only (no episode, no cut).
+    goodTps:
+      cut === undefined && state.episode === undefined
+        ? smoothed(state.goodTps, s.completedTps)
+        : state.goodTps,
     inFlightMean: s.smoothedInFlight,
     windowsSinceConnectionChange: conn.windowsSinceConnectionChange,
     idleWindows: conn.idleWindows,
@@ -147,11 +151,4 @@ function rateCut(
  */
 function holdMs(s: PathSignals): number {
   return Math.max(s.queueWaitP99Ms, Math.min(s.windowWaitMs, s.queueTargetMs));
-}
-
-/** The last good rate: smoothed completions over open windows (no episode, no cut). */
-function goodTps(state: ControllerState, s: PathSignals): number {
-  return state.goodTps === 0
-    ? s.completedTps
-    : state.goodTps + (s.completedTps - state.goodTps) * smoothing;
 }

@@ -3,7 +3,11 @@ import type { ControllerState } from '../controllerState.js';
 import type { ControlWindow } from '../controlWindow.js';
 
 /** Weight of the newest window in the throughput and in-flight EWMAs. */
-export const smoothing = 0.3;
+const smoothing = 0.3;
+
+/** One EWMA step (weight {@link smoothing}); a first sample (previous 0) is taken as it is. */
+export const smoothed = (previous: number, sample: number): number =>
+  previous === 0 ? sample : previous + (sample - previous) * smoothing;
 /** Completions may trail offers by this fraction (responses still in flight) and demand still counts as served. */
 const servedSlackFraction = 0.1;
 
@@ -94,10 +98,7 @@ export function pathSignals(
       : windowWaitMs > buildingMs
         ? base // the window queue builds: these latencies say nothing about the unloaded one
         : base + (serviceP50Ms - base) * o.baselineRiseFraction;
-  const throughputTps =
-    state.throughputTps === 0
-      ? completedTps
-      : state.throughputTps + (completedTps - state.throughputTps) * smoothing;
+  const throughputTps = smoothed(state.throughputTps, completedTps);
   return {
     endMs: Number.isFinite(window.endMs) ? window.endMs : 0,
     durationS,
@@ -124,10 +125,7 @@ export function pathSignals(
     inFlightMean,
     baselineServiceMs,
     throughputTps,
-    smoothedInFlight:
-      state.inFlightMean === 0
-        ? inFlightMean
-        : state.inFlightMean + (inFlightMean - state.inFlightMean) * smoothing,
+    smoothedInFlight: smoothed(state.inFlightMean, inFlightMean),
     // Cutting from the raw count made the cut jump (1 completion cut to β × 1 req/s), so a worse
     // window earned a higher rate; never below the smoothed history (found by fast-check). Before
     // any history nothing has been delivered to go by, and the rate itself is the basis.
