@@ -1,11 +1,15 @@
 /**
  * Issue 11's dominance matrix, short: every embedded-server condition of
  * bench/dominance.ts for one round of 5 s per client (the spike's run 8 s),
- * in this process, asserting the issue's bounds:
+ * with `h2flow serve` in its own process as the bench runs it (so the server
+ * has a core of its own; in this process, a busy box starved the server and
+ * the ratio measured the client's CPU, not the controller), asserting the
+ * issue's bounds:
  * - healthy rows: adaptive goodput ≥ 0.97 × naive's, and no more wire
  *   cancels than naive;
- * - the capped seed: 0 cancels, 0 timeouts, ≥ 0.97 × a saturating probe of
- *   the one connection taken just before;
+ * - the capped seed: 0 cancels, 0 timeouts, ≥ 0.97 × naive (which saturates
+ *   the same connection, measured the same way) and ≥ 0.95 × a closed-loop
+ *   probe of that connection, the mean of one just before and one just after;
  * - the seed with 4 connections allowed: 0 cancels, 0 timeouts, ≥ 1.2 × naive.
  *
  * Why 0.97 and not the bench's 0.99: one round of 5 s has no median to
@@ -20,8 +24,8 @@
  * Part of `make test-long`; docs/benchmarks.md ("Dominance matrix") has the
  * figures before and after the controller's "do no harm" rules.
  *
- * Every server listens on port 0 of 127.0.0.1 and is closed after its
- * condition; every run is bounded by its arrival phase plus one budget.
+ * Needs `make build` (test-long builds first). Every server listens on
+ * port 0 of 127.0.0.1 and is stopped after its condition; every run is bounded by its arrival phase plus one budget.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import {
@@ -30,7 +34,7 @@ import {
   type MatrixTiming,
 } from '../../bench/lib/dominance/conditions.js';
 import { dominanceTable } from '../../bench/lib/dominance/dominanceTable.js';
-import { startEmbeddedInProcess } from '../../bench/lib/dominance/embeddedServer.js';
+import { startEmbeddedProcess } from '../../bench/lib/dominance/embeddedServer.js';
 import { runCondition, type StartConditionServer } from '../../bench/lib/dominance/runCondition.js';
 import {
   type ConditionSummary,
@@ -56,19 +60,22 @@ const timing: MatrixTiming = {
  */
 const bounds: DominanceBounds = {
   healthyRatio: 0.97,
-  cappedProbeRatio: 0.97,
+  // The closed-loop probe reads 2–3% above any open-loop client on the same connection (naive and
+  // adaptive alike: 1,688–1,735 against 1,661–1,692 in back-to-back runs here), and one round of
+  // 4 s on a shared box swings a few percent more; the bench keeps 0.99 over its median of rounds.
+  cappedProbeRatio: 0.95,
   uncappedRatio: 1.2,
   spikeRatio: 0.9,
   recoveryMs: 2000,
 };
 
 const startServer: StartConditionServer = async (c) => {
-  const server = await startEmbeddedInProcess(c.serverOptions);
+  const server = await startEmbeddedProcess(c.serverOptions);
   return { target: { url: `${server.origin}/` }, stop: () => server.stop() };
 };
 
-/** Most a condition may take: two runs, each its arrival phase plus one budget, a probe, and slack. */
-const limitMs = (c: DominanceCondition) => 2 * (c.durationMs + c.timeoutMs) + 5000 + 15_000;
+/** Most a condition may take: two runs and two probes, each at most its arrival phase plus one budget, and slack. */
+const limitMs = (c: DominanceCondition) => 4 * (c.durationMs + c.timeoutMs) + 15_000;
 
 const summaries: ConditionSummary[] = [];
 

@@ -76,7 +76,7 @@ describe('summarize: healthy rows', () => {
 });
 
 describe('summarize: congested rows', () => {
-  test('capped: judged against the probe, with 0 cancels and 0 timeouts', () => {
+  test('capped: judged against the probe and naive, with 0 cancels and 0 timeouts', () => {
     const capped = byName('seed 52845, capped');
     const ok = summarize(capped, [round({}, { steadyGoodputTps: 1800 }, 1810)]);
     expect(ok.failed).toEqual([]);
@@ -91,6 +91,10 @@ describe('summarize: congested rows', () => {
     expect(
       summarize(capped, [round({}, { steadyGoodputTps: 1800, serverCancels: 1 }, 1810)]).failed,
     ).toEqual(['0 cancels']);
+    // Naive saturates the same connection: carrying less than it is harm, whatever the probe read.
+    expect(
+      summarize(capped, [round({}, { steadyGoodputTps: 1800, goodputTps: 980 }, 1810)]).failed,
+    ).toEqual(['adaptive ÷ naive ≥ 0.99']);
   });
 
   test('uncapped: far above naive', () => {

@@ -46,8 +46,8 @@ export interface DominanceCondition {
   readonly adaptiveMaxConnections: number;
   /** Start a fresh server for every run (the latency spike fires once per server). */
   readonly freshServerPerRun: boolean;
-  /** Measure one saturated connection just before each adaptive run (`capped`). */
-  readonly probeBeforeAdaptive: boolean;
+  /** Measure one saturated connection just before and after each adaptive run (`capped`). */
+  readonly probeAroundAdaptive: boolean;
   /** The latency spike, for the recovery time; undefined when there is none. */
   readonly spike: { readonly atMs: number; readonly forMs: number } | undefined;
 }
@@ -91,7 +91,7 @@ function healthy(
     naiveConnections: 1,
     adaptiveMaxConnections: 1,
     freshServerPerRun: false,
-    probeBeforeAdaptive: false,
+    probeAroundAdaptive: false,
     spike: undefined,
     ...more,
   };
@@ -112,7 +112,7 @@ function congested(t: MatrixTiming, kind: 'capped' | 'uncapped'): Base {
     naiveConnections: 1,
     adaptiveMaxConnections: capped ? 1 : 4,
     freshServerPerRun: false,
-    probeBeforeAdaptive: capped,
+    probeAroundAdaptive: capped,
     spike: undefined,
   };
 }

@@ -2,19 +2,22 @@
  * Runs one condition of the matrix: naive and adaptive alternately on the
  * same server set-up, `rounds` times each, with the order swapped every
  * round so neither client always runs on a warmer (or busier) box. A capped
- * condition measures one saturated connection just before each adaptive
- * run, the figure the adaptive client is judged against.
+ * condition measures one saturated connection just before and just after
+ * each adaptive run, for as long as the run's steady part, and judges the
+ * adaptive client against the mean of the two: on a shared box a single
+ * probe lands on different seconds than the run it judges, and the box's
+ * speed drifts by several percent between them.
  */
 import type { LoadPolicy } from '../../../src/load/loadOptions.js';
 import { probeConnectionCapacity } from '../../../src/load/probeConnectionCapacity.js';
 import type { DominanceCondition } from './conditions.js';
-import { measureRun, type RunMeasure, type RunTarget } from './measureRun.js';
+import { measureRun, type RunMeasure, type RunTarget, steadyFromShare } from './measureRun.js';
 
 /** One round: each client once, and the probe before the adaptive run. */
 export interface RoundResult {
   readonly naive: RunMeasure;
   readonly adaptive: RunMeasure;
-  /** What one saturated connection carried just before the adaptive run, req/s; undefined when not probed. */
+  /** What one saturated connection carried around the adaptive run (the mean of before and after), req/s; undefined when not probed. */
   readonly probeTps: number | undefined;
 }
 
@@ -29,8 +32,14 @@ export interface ConditionServer {
 /** Starts the server a condition runs against. */
 export type StartConditionServer = (condition: DominanceCondition) => Promise<ConditionServer>;
 
-/** How long a probe saturates its connection, and the leading part it leaves out, ms. */
-const probeMs = { durationMs: 2000, warmupMs: 500 };
+/** A probe counts as long as the run's steady part (measureRun's steady goodput), after this warm-up, ms. */
+const probeWarmupMs = 500;
+
+/** What one saturated connection carries on `url`, counted as long as `condition`'s steady part. */
+async function probe(condition: DominanceCondition, url: string): Promise<number> {
+  const durationMs = Math.round(condition.durationMs * (1 - steadyFromShare));
+  return (await probeConnectionCapacity(url, { durationMs, warmupMs: probeWarmupMs })).completedTps;
+}
 
 /** Runs `condition` for `rounds` rounds; `log` gets one line per run. */
 export async function runCondition(
@@ -50,10 +59,10 @@ export async function runCondition(
       for (const policy of order) {
         const server = shared ?? (await startServer(condition));
         try {
-          if (policy === 'adaptive' && condition.probeBeforeAdaptive) {
-            probeTps = (await probeConnectionCapacity(server.target.url, probeMs)).completedTps;
-          }
+          const probing = policy === 'adaptive' && condition.probeAroundAdaptive;
+          const beforeTps = probing ? await probe(condition, server.target.url) : 0;
           const m = await measureRun(condition, policy, server.target);
+          if (probing) probeTps = (beforeTps + (await probe(condition, server.target.url))) / 2;
           got[policy] = m;
           log(describeRun(condition, round, m, policy === 'adaptive' ? probeTps : undefined));
         } finally {

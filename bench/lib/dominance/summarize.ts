@@ -117,6 +117,8 @@ export function summarize(
         probeRatio !== undefined && probeRatio.median >= bounds.cappedProbeRatio,
         `adaptive ÷ probe ≥ ${bounds.cappedProbeRatio}`,
       );
+      // Naive saturates the same connection, measured the same way: never worse than doing nothing.
+      check(ratio.median >= bounds.healthyRatio, `adaptive ÷ naive ≥ ${bounds.healthyRatio}`);
     } else {
       check(ratio.median >= bounds.uncappedRatio, `adaptive ÷ naive ≥ ${bounds.uncappedRatio}`);
     }
