@@ -45,4 +45,18 @@ describe('h2flow serve as a process', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  whenBuilt('exits quietly when its reader closes the pipe first (`--help | head`)', async () => {
+    const child = spawn(process.execPath, [bin, 'serve', '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Closed before the child writes a byte, so every write it makes gets EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
 });
