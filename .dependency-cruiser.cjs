@@ -1,6 +1,6 @@
 /**
  * Layering rules for h2flow (see docs/architecture.md). Imports flow one way:
- *   errors <- core <- stats <- streams <- transport <- {h2, sim, server} <- client/report <- cli
+ *   errors <- core <- stats <- streams <- limiter <- transport <- {h2, sim, server} <- client/report <- cli
  * dependency-cruiser parses TypeScript with swc here, because TypeScript 7 has
  * no JavaScript compiler API for its default parser.
  */
@@ -58,6 +58,11 @@ module.exports = {
       'streams',
       '^src/(transport|h2|sim|server|client|report|cli)/|^http2$',
       'streams/ are RxJS operators over core; no transport, no node:http2.',
+    ),
+    layer(
+      'limiter',
+      '^src/(transport|h2|sim|server|metrics|client|report|load|tune|cli)/|^http2$|node_modules/(?!rxjs/)',
+      'limiter/ is the controller as a component (h2flow/limiter): it drives no transport and loads no npm package but rxjs.',
     ),
     layer(
       'transport',

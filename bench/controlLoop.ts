@@ -2,21 +2,23 @@
  * Cost of one request's samples through the control loop, in nanoseconds.
  *
  * Issue 8 asks for the controller's cost per `step` (bench/step.ts) and per
- * sample through the loop. The loop sees five events per request (offered,
- * admitted, dispatched, stream-ended, settled); the last carries the
- * request's sample. So "per sample" here is per settled request: its five
- * events through the `Subject`, the `WindowAccumulator` (two HdrHistogram
- * records), and its share of the window-closing `step`.
+ * sample through the loop. The limiter tells the loop's accumulator five
+ * things per request (offered, admitted, dispatched, stream-ended, settled)
+ * with plain method calls; the last carries the request's sample. So "per
+ * sample" here is per settled request: its five calls into the
+ * `WindowAccumulator` (two HdrHistogram records), and its share of the
+ * window-closing `step`. (Until 7 Dec 2026 the five went through an rxjs
+ * `Subject` first.)
  *
  * Method: a virtual clock (the simulator's `HeapScheduler`) advances
  * 0.2 ms per request (5,000 req/s, so a 100 ms window closes every 500
  * requests, as in the efficiency bench's load). Four variants run
  * alternately in each round, over the same preallocated samples:
- * - `loop`: the real `controlLoop` subscribed to the event Subject;
- * - `accumulator`: the same events applied straight to a
- *   `WindowAccumulator` (no rxjs, no step), to split the loop's cost;
- * - `harness`: the Subject with a no-op subscriber and the clock moving,
- *   the bench's own cost;
+ * - `loop`: the real `controlLoop` closing windows over the accumulator it
+ *   is given, fed as the limiter feeds it;
+ * - `accumulator`: the same calls with the windows closed by hand (no rxjs,
+ *   no step), to split the loop's cost;
+ * - `harness`: the clock moving and nothing else, the bench's own cost;
  * - `histogram`: the accumulator's two HdrHistogram records per request
  *   alone, which is where most of the accumulator's time goes.
  * The figure is the median over rounds of the per-request cost of `loop`,
@@ -25,7 +27,6 @@
  * Build and run: `tsc -p tsconfig.bench.json && node .build/bench/controlLoop.js`
  * (or `make bench`). Appends one JSON line to bench/results/latest.jsonl.
  */
-import { Subject } from 'rxjs';
 import type { CapacitySnapshot } from '../src/core/capacity.js';
 import { defaultControllerOptions } from '../src/core/controllerOptions.js';
 import type { RequestSample } from '../src/core/sample.js';
@@ -34,7 +35,6 @@ import { HeapScheduler } from '../src/sim/heapScheduler.js';
 import { LatencyHistogram } from '../src/stats/latencyHistogram.js';
 import { WindowAccumulator } from '../src/stats/windowAccumulator.js';
 import { controlLoop } from '../src/streams/controlLoop.js';
-import { admittedEvent, type LoopEvent, offeredEvent } from '../src/streams/loopEvent.js';
 import { appendResult, formatSpread, round, spread } from './lib/results.js';
 
 /** Requests per timed round. */
@@ -114,20 +114,19 @@ type Variant = 'loop' | 'accumulator' | 'harness' | 'histogram';
 /** Feeds `requests` requests' events through `variant`; returns [elapsed ns, windows closed]. */
 function run(variant: Variant, fixtures: readonly Fixture[], requests: number): [number, number] {
   const scheduler = new HeapScheduler();
-  const events = new Subject<LoopEvent>();
   const accumulator = new WindowAccumulator(0);
   let windows = 0;
   const subscription =
     variant === 'loop'
       ? controlLoop(
-          events,
+          accumulator,
           { capacity: () => capacity, queueLength: () => 3 },
           defaultControllerOptions,
           scheduler,
         ).subscribe(() => {
           windows++;
         })
-      : events.subscribe(() => {});
+      : undefined;
   const mask = fixtures.length - 1;
   if (variant === 'histogram') return [timeHistogram(fixtures, requests), 0];
   const start = process.hrtime.bigint();
@@ -135,27 +134,20 @@ function run(variant: Variant, fixtures: readonly Fixture[], requests: number): 
     const t = i * gapMs;
     scheduler.run(t);
     const f = fixtures[i & mask]!;
-    if (variant === 'accumulator') {
-      accumulator.offered();
-      accumulator.admitted();
-      accumulator.dispatched(t, f.queueWaitMs);
-      accumulator.streamEnded(t);
-      accumulator.settled(f.sample);
-      // The loop closes a window every 100 ms of virtual time; so does this.
-      if (i % 500 === 499) {
-        accumulator.close(t, capacity, 3);
-        windows++;
-      }
-    } else {
-      events.next(offeredEvent);
-      events.next(admittedEvent);
-      events.next({ kind: 'dispatched', atMs: t, queueWaitMs: f.queueWaitMs });
-      events.next({ kind: 'stream-ended', atMs: t });
-      events.next({ kind: 'settled', sample: f.sample });
+    if (variant === 'harness') continue;
+    accumulator.offered();
+    accumulator.admitted();
+    accumulator.dispatched(t, f.queueWaitMs);
+    accumulator.streamEnded(t);
+    accumulator.settled(f.sample);
+    // The loop closes a window every 100 ms of virtual time; so does this.
+    if (variant === 'accumulator' && i % 500 === 499) {
+      accumulator.close(t, capacity, 3);
+      windows++;
     }
   }
   const elapsed = Number(process.hrtime.bigint() - start);
-  subscription.unsubscribe();
+  subscription?.unsubscribe();
   return [elapsed, windows];
 }
 
@@ -209,7 +201,7 @@ function main(): void {
   );
   const added = spread(perRequest.loop.map((x, i) => x - perRequest.harness[i]!));
   console.log(
-    `  over the harness (Subject with a no-op subscriber + clock, ${harness.median.toFixed(0)} ns): ` +
+    `  over the harness (the clock alone, ${harness.median.toFixed(0)} ns): ` +
       `+${added.median.toFixed(0)} ns (rounds ${added.min.toFixed(0)}–${added.max.toFixed(0)}); ` +
       `loop ÷ harness ${formatSpread(ratios(perRequest.loop, perRequest.harness), 2)}; ` +
       `the accumulator called directly (no rxjs, no step) ${acc.median.toFixed(0)} ns, ` +

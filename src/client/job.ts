@@ -1,82 +1,113 @@
-import type { Subscription } from 'rxjs';
-import type { PhaseTimestamps } from '../core/budget.js';
+import { phaseTimings } from '../core/budget.js';
+import { retryAfterMs } from '../core/retryAfter.js';
 import type { H2flowError } from '../errors/H2flowError.js';
+import type { AcquireHandler, Permit } from '../limiter/permit.js';
 import type {
   DispatchHandle,
   DispatchListener,
   DispatchOutcome,
   RequestHeaders,
+  Transport,
   TransportRequest,
 } from '../transport/Transport.js';
-import type { ClientResponse } from './clientRequest.js';
+import type { ClientResponse, NormalizedRequest } from './clientRequest.js';
 
-/** Called exactly once when a job settles. */
+/** Called exactly once when a request settles. */
 export type SettleCallback = (error: H2flowError | undefined, response?: ClientResponse) => void;
 
-/** Where a job reports its transport progress (implemented by the client). */
-export interface JobHost {
-  jobSent(job: Job, atMs: number, windowStalled: boolean): void;
-  jobHeaders(job: Job, atMs: number, status: number): void;
-  jobDone(job: Job, outcome: DispatchOutcome): void;
-}
-
 /**
- * One request's life inside the client. It is its own `TransportRequest`
- * and `DispatchListener`, so a request costs one object on the hot path.
+ * One request's trip through the client: it asks the limiter for a slot,
+ * and when granted it is its own `TransportRequest` and `DispatchListener`
+ * on the transport, turning the stream's outcome into the permit's one end.
+ * So a request costs this object and the limiter's ticket.
  */
-export class Job implements TransportRequest, DispatchListener, PhaseTimestamps {
-  /** `queued` → `in-flight` → (`retry-wait` → `queued` → `in-flight`) → `settled`. */
-  state: 'queued' | 'retry-wait' | 'in-flight' | 'settled' = 'queued';
-  dispatchedAtMs: number | undefined;
-  sentAtMs: number | undefined;
-  headersAtMs: number | undefined;
-  endAtMs: number | undefined;
-  handle: DispatchHandle | undefined;
-  /** Deadline timer while in flight, or retry-backoff timer while waiting to retry. */
-  timer: Subscription | undefined;
-  retries = 0;
-  windowStalled = false;
-  /** Set when the client itself cancels the stream, so `cancelled` outcomes map to the right error. */
-  cancelReason: 'deadline' | 'abort' | 'close' | undefined;
-  /** Detaches the AbortSignal listener. */
-  detachAbort: (() => void) | undefined;
+export class Job implements AcquireHandler<ClientResponse>, TransportRequest, DispatchListener {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: RequestHeaders;
+  readonly body: Uint8Array | undefined;
+  #permit: Permit<ClientResponse> | undefined;
 
   constructor(
-    readonly id: number,
-    readonly method: string,
-    readonly path: string,
-    readonly headers: RequestHeaders,
-    readonly body: Uint8Array | undefined,
-    readonly submittedAtMs: number,
-    readonly budgetMs: number,
+    request: NormalizedRequest,
     readonly maxResponseBytes: number,
-    readonly host: JobHost,
+    readonly transport: Transport,
     readonly callback: SettleCallback,
-  ) {}
+  ) {
+    this.method = request.method;
+    this.path = request.path;
+    this.headers = request.headers;
+    this.body = request.body;
+  }
+
+  /** The limiter's id of this request. */
+  get id(): number {
+    return this.#permit?.id ?? 0;
+  }
 
   /** Absolute deadline, ms. */
   get deadlineAtMs(): number {
-    return this.submittedAtMs + this.budgetMs;
+    return this.#permit?.deadlineAtMs ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Forgets the wire timestamps of a failed attempt before a retry (its queue time keeps counting). */
-  resetAttempt(): void {
-    this.dispatchedAtMs = undefined;
-    this.sentAtMs = undefined;
-    this.headersAtMs = undefined;
-    this.endAtMs = undefined;
-    this.handle = undefined;
+  onGrant(permit: Permit<ClientResponse>): void {
+    this.#permit = permit;
+    let handle: DispatchHandle | undefined;
+    // Set before dispatch: a stream that ends inside it clears the permit's cancel again.
+    permit.onCancel = () => handle?.cancel();
+    handle = this.transport.dispatch(this, this);
+    if (handle === undefined) permit.notSent();
   }
 
-  onSent(atMs: number, windowStalled: boolean): void {
-    this.host.jobSent(this, atMs, windowStalled);
+  onSettle(error: H2flowError | undefined, response: ClientResponse | undefined): void {
+    // The permit stays: a stream cancelled at the deadline still reports its end, freeing the slot.
+    this.callback(error, response);
   }
 
-  onHeaders(atMs: number, status: number): void {
-    this.host.jobHeaders(this, atMs, status);
+  onSent(_atMs: number, windowStalled: boolean): void {
+    this.#permit?.sent(windowStalled);
+  }
+
+  onHeaders(): void {
+    this.#permit?.headers();
   }
 
   onDone(outcome: DispatchOutcome): void {
-    this.host.jobDone(this, outcome);
+    const permit = this.#permit;
+    if (permit === undefined) return;
+    switch (outcome.kind) {
+      case 'response': {
+        const body = Buffer.from(
+          outcome.body.buffer,
+          outcome.body.byteOffset,
+          outcome.body.byteLength,
+        );
+        const response: ClientResponse = {
+          status: outcome.status,
+          headers: outcome.headers,
+          body,
+          timings: phaseTimings(permit, outcome.atMs),
+        };
+        permit.respond(outcome.status, response, {
+          retryAfterMs: retryAfterMs(outcome.headers['retry-after'], Date.now()),
+          windowStalled: outcome.windowStalled,
+        });
+        return;
+      }
+      case 'retryable':
+        permit.retry(outcome.reason, outcome.http2Code);
+        return;
+      case 'error':
+        permit.fail({
+          failure: outcome.failure,
+          detail: outcome.detail,
+          ...(outcome.http2Code === undefined ? {} : { http2Code: outcome.http2Code }),
+          ...(outcome.causeCode === undefined ? {} : { causeCode: outcome.causeCode }),
+        });
+        return;
+      case 'cancelled':
+        permit.cancelled(outcome.onWire);
+        return;
+    }
   }
 }

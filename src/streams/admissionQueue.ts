@@ -1,11 +1,4 @@
-import type { SchedulerLike, Subscription } from 'rxjs';
 import { type AdmissionVerdict, admit } from '../core/admission.js';
-
-/** What the queue needs to know about an item. */
-export interface Deadlined {
-  /** Absolute deadline on the scheduler's clock, ms. */
-  readonly deadlineAtMs: number;
-}
 
 /** Options of an {@link AdmissionQueue}. */
 export interface AdmissionQueueOptions {
@@ -46,19 +39,18 @@ export interface DrainEstimate {
 
 interface Entry<T> {
   readonly item: T;
-  timer: Subscription | undefined;
   live: boolean;
 }
 
 /**
  * A bounded queue in front of the transport, FIFO unless told to serve in
- * random order (`serveOrder`). It admits through the pure
- * admission rule (core/admission.ts) and expires an item whose deadline
- * passes while it waits, on `scheduler`, so an expired request never reaches
- * the wire. Removal (abort, expiry) is lazy: the entry is marked dead and
- * skipped, so every operation is O(1) amortised.
+ * random order (`serveOrder`). It admits through the pure admission rule
+ * (core/admission.ts). It keeps no timers: its owner holds every request's
+ * one deadline and calls {@link remove} when it passes, so an expired
+ * request never reaches the wire. Removal (abort, expiry) is lazy: the entry
+ * is marked dead and skipped, so every operation is O(1) amortised.
  */
-export class AdmissionQueue<T extends Deadlined> {
+export class AdmissionQueue<T> {
   readonly #entries: (Entry<T> | undefined)[] = [];
   #head = 0;
   #live = 0;
@@ -66,17 +58,9 @@ export class AdmissionQueue<T extends Deadlined> {
   #dead = 0;
   readonly #byItem = new Map<T, Entry<T>>();
   readonly #options: AdmissionQueueOptions;
-  readonly #scheduler: SchedulerLike;
-  readonly #onExpire: (item: T) => void;
 
-  constructor(
-    options: AdmissionQueueOptions,
-    scheduler: SchedulerLike,
-    onExpire: (item: T) => void,
-  ) {
+  constructor(options: AdmissionQueueOptions) {
     this.#options = options;
-    this.#scheduler = scheduler;
-    this.#onExpire = onExpire;
   }
 
   /** Items waiting. */
@@ -121,7 +105,7 @@ export class AdmissionQueue<T extends Deadlined> {
     return undefined;
   }
 
-  /** Removes `item` if it is waiting (abort); returns whether it was. */
+  /** Removes `item` if it is waiting (abort, expiry); returns whether it was. */
   remove(item: T): boolean {
     const entry = this.#byItem.get(item);
     if (!entry?.live) return false;
@@ -155,16 +139,7 @@ export class AdmissionQueue<T extends Deadlined> {
   }
 
   #push(item: T, atHead: boolean): void {
-    const entry: Entry<T> = { item, timer: undefined, live: true };
-    const delayMs = item.deadlineAtMs - this.#scheduler.now();
-    entry.timer = this.#scheduler.schedule(
-      () => {
-        if (!entry.live) return;
-        this.#kill(entry);
-        this.#onExpire(item);
-      },
-      Math.max(0, delayMs),
-    );
+    const entry: Entry<T> = { item, live: true };
     if (atHead && this.#head > 0) this.#entries[--this.#head] = entry;
     else if (atHead) this.#entries.unshift(entry);
     else this.#entries.push(entry);
@@ -174,8 +149,6 @@ export class AdmissionQueue<T extends Deadlined> {
 
   #kill(entry: Entry<T>, shifted = false): void {
     entry.live = false;
-    entry.timer?.unsubscribe();
-    entry.timer = undefined;
     this.#byItem.delete(entry.item);
     this.#live--;
     if (!shifted) {

@@ -6,8 +6,7 @@ import type { ControlWindow } from '../core/controlWindow.js';
 import type { Decision } from '../core/decision.js';
 import { step } from '../core/step.js';
 import { nextWindowMs } from '../core/windowLength.js';
-import { WindowAccumulator } from '../stats/windowAccumulator.js';
-import type { LoopEvent } from './loopEvent.js';
+import type { WindowAccumulator } from '../stats/windowAccumulator.js';
 
 /** One turn of the loop: the window the controller saw, and what it decided. */
 export interface ControlStep {
@@ -25,29 +24,24 @@ export interface ControlProbe {
 }
 
 /**
- * The control loop: client events in, one {@link ControlStep} out per window.
+ * The control loop: one {@link ControlStep} out per window.
  *
- * Events feed a {@link WindowAccumulator}. A timer on `scheduler` closes each
+ * Its owner feeds `accumulator` with plain method calls as requests move (no
+ * per-request emission), and a timer on `scheduler` closes each
  * window, runs the pure `step`, and schedules the next window with the
  * length rule `nextWindowMs` (max(100 ms, 2 × service p50), clamped), so the
  * same code runs on the real clock and in the simulator's virtual time.
- * Subscribing starts the loop; unsubscribing stops its timer and its
- * subscription to `events$`.
+ * Subscribing starts the loop (the first window runs from the accumulator's
+ * start); unsubscribing stops its timer.
  */
 export function controlLoop(
-  events$: Observable<LoopEvent>,
+  accumulator: WindowAccumulator,
   probe: ControlProbe,
   options: ControllerOptions,
   scheduler: SchedulerLike,
 ): Observable<ControlStep> {
   return new Observable<ControlStep>((subscriber) => {
-    const accumulator = new WindowAccumulator(scheduler.now());
     let state = initialControllerState(options);
-    const eventSubscription = events$.subscribe({
-      next: (event) => feed(accumulator, event),
-      error: (error) => subscriber.error(error),
-      complete: () => subscriber.complete(),
-    });
     const timer = scheduler.schedule(function closeWindow() {
       const window = accumulator.close(scheduler.now(), probe.capacity(), probe.queueLength());
       const result = step(state, window, options);
@@ -66,36 +60,6 @@ export function controlLoop(
           : window.serviceP50Ms;
       this.schedule(undefined, nextWindowMs(latencyMs, options));
     }, options.minWindowMs);
-    return () => {
-      timer.unsubscribe();
-      eventSubscription.unsubscribe();
-    };
+    return () => timer.unsubscribe();
   });
-}
-
-/** Applies one event to the accumulator. */
-function feed(accumulator: WindowAccumulator, event: LoopEvent): void {
-  switch (event.kind) {
-    case 'offered':
-      accumulator.offered();
-      break;
-    case 'admitted':
-      accumulator.admitted();
-      break;
-    case 'rejected':
-      accumulator.rejected();
-      break;
-    case 'dispatched':
-      accumulator.dispatched(event.atMs, event.queueWaitMs);
-      break;
-    case 'stream-ended':
-      accumulator.streamEnded(event.atMs);
-      break;
-    case 'settled':
-      accumulator.settled(event.sample);
-      break;
-    case 'congestion':
-      accumulator.congestion(event.congestion);
-      break;
-  }
 }

@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { VirtualTimeScheduler } from 'rxjs';
 import { AdaptiveClient } from '../../src/client/AdaptiveClient.js';
 import type { ClientOptions } from '../../src/client/clientOptions.js';
@@ -45,7 +46,12 @@ async function run(
 ): Promise<Run> {
   const scheduler = new VirtualTimeScheduler(undefined, 10_000);
   const transport = new SessionFakeTransport(scheduler, 10, reply);
-  const client = new AdaptiveClient(transport, { origin, ...options });
+  // Metrics are opt-in: a registry given up front sees every request and decision from the start.
+  const client = new AdaptiveClient(transport, {
+    origin,
+    metricsRegistry: new Registry(),
+    ...options,
+  });
   const samples: RequestSample[] = [];
   const windows: ControlWindow[] = [];
   const decisions: Decision[] = [];

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from '@jest/globals';
-import { register } from 'prom-client';
+import { Registry, register } from 'prom-client';
 import { AdaptiveClient } from '../../src/client/AdaptiveClient.js';
 import type { CapacitySnapshot } from '../../src/core/capacity.js';
 import type { ClientStats } from '../../src/core/clientStats.js';
@@ -32,7 +32,7 @@ test('metrics scraped mid-run and at the end of a real load over loopback reconc
   });
   const origin = server.url;
   const transport: H2Transport = createH2Transport(origin);
-  const c = new AdaptiveClient(transport, { origin });
+  const c = new AdaptiveClient(transport, { origin, metricsRegistry: new Registry() });
   client = c;
   const samples: RequestSample[] = [];
   const decisions: Decision[] = [];

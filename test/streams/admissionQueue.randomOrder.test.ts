@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { TestScheduler } from 'rxjs/testing';
 import { SeededRandom } from '../../src/core/seededRandom.js';
 import { AdmissionQueue } from '../../src/streams/admissionQueue.js';
 
@@ -11,19 +10,14 @@ interface Item {
 const estimate = { drainRateTps: 100, serviceP99Ms: 0 };
 
 function randomQueue(seed: number) {
-  const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
   const random = new SeededRandom(seed);
-  return new AdmissionQueue<Item>(
-    {
-      maxQueueLength: 100_000,
-      maxQueueWaitMs: Infinity,
-      deadlineAware: false,
-      serveOrder: 'random',
-      random: () => random.next(),
-    },
-    scheduler,
-    () => {},
-  );
+  return new AdmissionQueue<Item>({
+    maxQueueLength: 100_000,
+    maxQueueWaitMs: Infinity,
+    deadlineAware: false,
+    serveOrder: 'random',
+    random: () => random.next(),
+  });
 }
 
 describe("admissionQueue in random order (Go's x/net/http2 strict transport)", () => {

@@ -1,9 +1,34 @@
-import { map, Subject, take } from 'rxjs';
+import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { CapacitySnapshot } from '../../src/core/capacity.js';
+import type { CongestionKind } from '../../src/core/congestion.js';
 import { resolveControllerOptions } from '../../src/core/controllerOptions.js';
+import type { RequestSample } from '../../src/core/sample.js';
+import { WindowAccumulator } from '../../src/stats/windowAccumulator.js';
 import { controlLoop } from '../../src/streams/controlLoop.js';
-import type { LoopEvent } from '../../src/streams/loopEvent.js';
+
+/** What the tests tell the loop, applied to its accumulator as a client would. */
+type LoopEvent =
+  | { readonly kind: 'offered' }
+  | { readonly kind: 'admitted' }
+  | { readonly kind: 'dispatched'; readonly atMs: number; readonly queueWaitMs: number }
+  | { readonly kind: 'stream-ended'; readonly atMs: number }
+  | { readonly kind: 'settled'; readonly sample: RequestSample }
+  | { readonly kind: 'congestion'; readonly congestion: CongestionKind };
+
+/** An accumulator started now, and `next(event)` to feed it. */
+function fed(scheduler: TestScheduler) {
+  const accumulator = new WindowAccumulator(scheduler.now());
+  const next = (e: LoopEvent): void => {
+    if (e.kind === 'offered') accumulator.offered();
+    else if (e.kind === 'admitted') accumulator.admitted();
+    else if (e.kind === 'dispatched') accumulator.dispatched(e.atMs, e.queueWaitMs);
+    else if (e.kind === 'stream-ended') accumulator.streamEnded(e.atMs);
+    else if (e.kind === 'settled') accumulator.settled(e.sample);
+    else accumulator.congestion(e.congestion);
+  };
+  return { accumulator, events: { next } };
+}
 
 const capacity = (slotsTotal: number): CapacitySnapshot => ({
   atMs: 0,
@@ -24,9 +49,9 @@ describe('controlLoop', () => {
   it('turns dispatch and completion events into a window and a decision at each window end', () => {
     const scheduler = testScheduler();
     scheduler.run(({ expectObservable }) => {
-      const events = new Subject<LoopEvent>();
+      const { accumulator, events } = fed(scheduler);
       const loop$ = controlLoop(
-        events,
+        accumulator,
         { capacity: () => capacity(100), queueLength: () => 0 },
         options,
         scheduler,
@@ -63,12 +88,12 @@ describe('controlLoop', () => {
             `${s.window.offered}/${s.window.completed}/${s.window.serviceP50Ms.toFixed(1)}/${s.decision.reason}/${s.decision.rateTps}`,
         ),
       );
-      // Windows close at 100, 200, 300 ms (2 × p50 = 20 ms is below the 100 ms floor). The loop
-      // subscribes after the first tick, so the first window sees 99 offers. Nothing signals
+      // Windows close at 100, 200, 300 ms (2 × p50 = 20 ms is below the 100 ms floor). The first
+      // window runs from the accumulator's start, so it sees the first tick's offer too. Nothing signals
       // congestion, so nothing is enforced: the decision reports the open ceiling, twice what was
       // delivered (the initial 100 req/s before any history, then 1000 req/s).
       expectObservable(summary$, '^ 350ms !').toBe('100ms a 99ms b 99ms c', {
-        a: '99/90/10.0/open/200',
+        a: '100/90/10.0/open/200',
         b: '100/100/10.0/open/2000',
         c: '99/100/10.0/open/2000',
       });
@@ -78,9 +103,9 @@ describe('controlLoop', () => {
   it('lengthens the window to twice the service p50 when latency is long', () => {
     const scheduler = testScheduler();
     scheduler.run(({ expectObservable }) => {
-      const events = new Subject<LoopEvent>();
+      const { accumulator, events } = fed(scheduler);
       const loop$ = controlLoop(
-        events,
+        accumulator,
         { capacity: () => capacity(100), queueLength: () => 0 },
         options,
         scheduler,
@@ -114,9 +139,9 @@ describe('controlLoop', () => {
       const scheduler = testScheduler();
       const seen: number[] = [];
       scheduler.run(() => {
-        const events = new Subject<LoopEvent>();
+        const { accumulator, events } = fed(scheduler);
         const loop$ = controlLoop(
-          events,
+          accumulator,
           { capacity: () => capacity(100), queueLength: () => 0 },
           options,
           scheduler,

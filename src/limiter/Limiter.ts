@@ -1,0 +1,569 @@
+import {
+  map,
+  type Observable,
+  type SchedulerLike,
+  Subject,
+  type Subscription,
+  share,
+  takeUntil,
+} from 'rxjs';
+import { breakdownAt } from '../core/budget.js';
+import type { CapacitySnapshot } from '../core/capacity.js';
+import type { ClientStats } from '../core/clientStats.js';
+import type { CongestionKind } from '../core/congestion.js';
+import type { ControlWindow } from '../core/controlWindow.js';
+import type { Decision } from '../core/decision.js';
+import type { RetryReason } from '../core/retryReason.js';
+import { isLoadTimeout } from '../core/rules/loadTimeout.js';
+import type { Outcome, RequestSample } from '../core/sample.js';
+import { SeededRandom } from '../core/seededRandom.js';
+import { AbortedError } from '../errors/AbortedError.js';
+import { ClosedError } from '../errors/ClosedError.js';
+import { DeadlineError } from '../errors/DeadlineError.js';
+import type { H2flowError } from '../errors/H2flowError.js';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { OverloadError, type OverloadReason } from '../errors/OverloadError.js';
+import { TransportError, type TransportErrorDetails } from '../errors/TransportError.js';
+import { WindowAccumulator } from '../stats/windowAccumulator.js';
+import { AdmissionQueue, type DrainEstimate } from '../streams/admissionQueue.js';
+import { type ControlStep, controlLoop } from '../streams/controlLoop.js';
+import { RateGate } from '../streams/rateGate.js';
+import { realTimeScheduler } from '../streams/realTimeScheduler.js';
+import { DeadlineTimers } from './deadlineTimers.js';
+import { type LimiterOptions, resolveLimiterOptions } from './limiterOptions.js';
+import type { AcquireHandler, AcquireOptions, ResponseDetail } from './permit.js';
+import type { PolicyRules } from './policies/limiterPolicy.js';
+import { policyRules } from './policies/policyRules.js';
+import {
+  type CancelReason,
+  type SettleDetail,
+  Ticket,
+  type TicketHost,
+  type TicketState,
+} from './ticket.js';
+
+/** What a limiter reads from the connections it limits (its driver's pool). */
+export interface LimiterPool {
+  /** Streams that may be opened right now. */
+  freeSlots(): number;
+  /** Sessions and slots now; read once per control window and when connections are judged. */
+  capacity(): CapacitySnapshot;
+  /** The connection target changed: open or drain sessions toward `connections`. Optional. */
+  resize?(connections: number): void;
+  /**
+   * Why a request waited out its whole budget in the queue, when the pool
+   * knows better than "load" (no session could be established: say why).
+   * `undefined` means it was load: a `DeadlineError`. Optional.
+   */
+  whyExpired?(): TransportErrorDetails | undefined;
+}
+
+/** The congestion signal a retryable end carries. */
+const congestionOfRetry: Readonly<Record<RetryReason, CongestionKind | undefined>> = {
+  'refused-stream': 'refusedStream',
+  'enhance-your-calm': 'enhanceYourCalm',
+  'goaway-unprocessed': undefined,
+  'session-not-ready': undefined,
+};
+
+/**
+ * h2flow's controller as a component, for any HTTP/2 client: deadline-aware
+ * admission with a token bucket at the decided rate, a bounded queue in
+ * front of the stream slots, one deadline per request, and the control loop
+ * that turns what happens into rate and connection decisions.
+ *
+ * A driver (h2flow's own client, a node:http2 loop, a fetch dispatcher)
+ * calls {@link acquire} per request, opens a stream when the permit is
+ * granted, and reports its end on the permit; it tells the limiter when
+ * slots free ({@link capacityChanged}). Every request settles exactly once,
+ * through its handler's `onSettle`. Counters reconcile:
+ * submitted = succeeded + rejected + timedOut + failed + inFlight + queued.
+ *
+ * All time and timers come from `scheduler`, so it runs on the real clock
+ * and in the simulator's virtual time alike.
+ */
+export class Limiter {
+  /** The resolved options. */
+  readonly options: LimiterOptions;
+  /** One decision per control window (`rateTps` 0 means "not rate-controlled" for non-adaptive policies). */
+  readonly decisions$: Observable<Decision>;
+  /** The statistics of each control window. */
+  readonly windows$: Observable<ControlWindow>;
+  /** One sample per settled request, emitted synchronously as it settles (built only while observed). */
+  readonly samples$: Observable<RequestSample>;
+  /** The clock and timers. */
+  readonly scheduler: SchedulerLike;
+
+  readonly #pool: LimiterPool;
+  readonly #policy: PolicyRules;
+  readonly #accumulator: WindowAccumulator;
+  readonly #queue: AdmissionQueue<Ticket<unknown>>;
+  readonly #deadlines: DeadlineTimers<Ticket<unknown>>;
+  readonly #gate: RateGate | undefined;
+  readonly #samples = new Subject<RequestSample>();
+  /** Emits once, on close: completes the control loop for every subscriber and stops its timer. */
+  readonly #stopped = new Subject<void>();
+  readonly #steps: Observable<ControlStep>;
+  readonly #subscriptions: Subscription[] = [];
+  readonly #host: TicketHost = this.#hostFor();
+  #lastWindow: ControlWindow | undefined;
+  /** Service p99 of the latest window that had one, ms (0 until then). */
+  #serviceP99Ms = 0;
+  #connectionsTarget: number;
+  #nextId = 1;
+  #pumping = false;
+  #pumpAgain = false;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  #onIdle: (() => void) | undefined;
+  readonly #counts = {
+    submitted: 0,
+    succeeded: 0,
+    rejected: 0,
+    timedOut: 0,
+    failed: 0,
+    inFlight: 0,
+    queued: 0,
+    cancelledOnWire: 0,
+    retries: 0,
+    httpErrors: 0,
+  };
+  readonly #rejectedByReason: Record<OverloadReason, number> = {
+    'rate-limit': 0,
+    'queue-full': 0,
+    'queue-wait': 0,
+    deadline: 0,
+    'no-capacity': 0,
+  };
+
+  /** Throws an `InvalidOptionError` naming the first bad option; `extraOptionNames` are a caller's own, validated by it. */
+  constructor(
+    pool: LimiterPool,
+    options: Partial<LimiterOptions> = {},
+    scheduler: SchedulerLike = realTimeScheduler,
+    extraOptionNames: readonly string[] = [],
+  ) {
+    this.options = resolveLimiterOptions(options, extraOptionNames);
+    const o = this.options;
+    this.#pool = pool;
+    this.scheduler = scheduler;
+    this.#policy = policyRules[o.policy];
+    const policy = this.#policy;
+    const queueOrderRandom = new SeededRandom(52_845);
+    this.#queue = new AdmissionQueue({
+      maxQueueLength: o.maxQueueLength,
+      maxQueueWaitMs: o.queueLimitFraction * o.timeoutMs,
+      deadlineAware: policy.deadlineAware,
+      serveOrder: o.queueOrder,
+      // Seeded, so a simulated run of the random order replays exactly.
+      random: () => queueOrderRandom.next(),
+    });
+    this.#deadlines = new DeadlineTimers(scheduler, (t) => this.#expire(t));
+    this.#accumulator = new WindowAccumulator(scheduler.now());
+    this.#connectionsTarget = policy.initialConnections(o);
+    this.#steps = controlLoop(
+      this.#accumulator,
+      { capacity: () => pool.capacity(), queueLength: () => this.#queue.length },
+      o,
+      scheduler,
+    ).pipe(
+      map((s) => ({ ...s, decision: policy.decide(s.decision, this.#connectionsTarget) })),
+      takeUntil(this.#stopped),
+      share(),
+    );
+    this.decisions$ = this.#steps.pipe(map((s) => s.decision));
+    this.windows$ = this.#steps.pipe(map((s) => s.window));
+    this.samples$ = this.#samples.asObservable();
+    this.#gate = policy.rateGated ? new RateGate(this.decisions$, o, scheduler) : undefined;
+    this.#subscriptions.push(this.#steps.subscribe((s) => this.#onStep(s)));
+  }
+
+  /** The connection target now: what the driver's pool should hold. */
+  get connectionsTarget(): number {
+    return this.#connectionsTarget;
+  }
+
+  /**
+   * Asks for a stream slot for one request. The handler's `onGrant` gets a
+   * permit when a slot is free (at once, or from {@link capacityChanged});
+   * `onSettle` gets the one result. A request that admission sheds, or that
+   * arrives after {@link close}, settles before `acquire` returns.
+   */
+  acquire<R>(request: AcquireOptions, handler: AcquireHandler<R>): void {
+    const nowMs = this.scheduler.now();
+    const budgetMs = request.budgetMs ?? this.options.timeoutMs;
+    if (!(Number.isFinite(budgetMs) && budgetMs > 0)) {
+      throw new InvalidOptionError('budgetMs', budgetMs, 'a finite number > 0');
+    }
+    const t = new Ticket<R>(this.#nextId++, nowMs, budgetMs, handler, this.#host);
+    this.#counts.submitted++;
+    this.#counts.queued++;
+    this.#accumulator.offered();
+    if (this.#closed) {
+      this.#settle(t, 'failed', new ClosedError(breakdownAt(t, budgetMs, nowMs)));
+      return;
+    }
+    const signal = request.signal;
+    if (signal?.aborted) {
+      this.#settle(t, 'failed', new AbortedError(breakdownAt(t, budgetMs, nowMs), false));
+      return;
+    }
+    if (this.#gate && !this.#gate.tryTake()) {
+      this.#shed(t, 'rate-limit', this.#gate.msUntilToken());
+      return;
+    }
+    const verdict = this.#queue.offer(t, budgetMs, this.#estimate());
+    if (!verdict.admit) {
+      this.#shed(t, verdict.reason, verdict.predictedWaitMs);
+      return;
+    }
+    this.#accumulator.admitted();
+    t.awaitingDeadline = true;
+    this.#deadlines.add(t);
+    if (signal) {
+      const onAbort = (): void => this.#abort(t);
+      signal.addEventListener('abort', onAbort, { once: true });
+      t.detachAbort = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.#pump();
+  }
+
+  /** Slots may have freed or sessions changed: grants waiting requests what is free now. */
+  capacityChanged(): void {
+    this.#pump();
+  }
+
+  /** A session-level congestion signal not tied to one request (e.g. GOAWAY with ENHANCE_YOUR_CALM). */
+  congestion(kind: CongestionKind): void {
+    this.#accumulator.congestion(kind);
+  }
+
+  /** The counters now. They reconcile: submitted = succeeded + rejected + timedOut + failed + inFlight + queued. */
+  stats(): ClientStats {
+    return { ...this.#counts, rejectedByReason: { ...this.#rejectedByReason } };
+  }
+
+  /**
+   * Stops admitting (new requests get `H2FLOW_CLOSED`) and resolves once
+   * every waiting and granted request has settled within its own budget;
+   * then the control loop stops and the observables complete.
+   */
+  close(): Promise<void> {
+    if (this.#closing === undefined) {
+      this.#closed = true;
+      this.#closing = new Promise<void>((resolve) => {
+        this.#onIdle = resolve;
+        this.#checkIdle();
+      }).then(() => {
+        for (const s of this.#subscriptions) s.unsubscribe();
+        this.#gate?.dispose();
+        this.#deadlines.clear();
+        this.#stopped.next();
+        this.#stopped.complete();
+        this.#samples.complete();
+      });
+    }
+    return this.#closing;
+  }
+
+  /** What permits report to: this limiter's own bookkeeping, out of the public surface. */
+  #hostFor(): TicketHost {
+    return {
+      now: () => this.scheduler.now(),
+      streamEnded: () => this.#accumulator.streamEnded(this.scheduler.now()),
+      settle: (t, outcome, error, detail) => this.#settle(t, outcome, error, detail),
+      responded: (t, status, response, detail) => this.#responded(t, status, response, detail),
+      failed: (t, details) => this.#failed(t, details),
+      retry: (t, reason, http2Code) => this.#retryEnd(t, reason, http2Code),
+      requeue: (t) => this.#requeue(t),
+      cancelled: (t, onWire) => this.#cancelled(t, onWire),
+    };
+  }
+
+  #responded<R>(t: Ticket<R>, status: number, response: R, detail: ResponseDetail): void {
+    if (t.state !== 'settled') {
+      const retryAfterMs = detail.retryAfterMs;
+      // Only explicit throttling is a congestion signal here: a 503 without `retry-after` may be
+      // background, and the controller judges that from its share (core/rules/errorSurge.ts).
+      const congestion =
+        status === 429
+          ? 'http429'
+          : status === 503 && retryAfterMs !== undefined
+            ? 'http503'
+            : undefined;
+      const ok = status < 500 && status !== 429;
+      if (!ok) this.#counts.httpErrors++;
+      this.#settle(t, ok ? 'succeeded' : 'failed', undefined, {
+        response,
+        congestion,
+        status,
+        retryAfterMs,
+      });
+    }
+    this.#pump();
+  }
+
+  #failed(t: Ticket<unknown>, details: TransportErrorDetails): void {
+    if (t.state !== 'settled') {
+      this.#settle(t, 'failed', new TransportError(details, this.#breakdown(t)));
+    }
+    this.#pump();
+  }
+
+  #retryEnd(t: Ticket<unknown>, reason: RetryReason, http2Code: number): void {
+    const congestion = congestionOfRetry[reason];
+    if (congestion) this.#accumulator.congestion(congestion);
+    if (t.state === 'settled') {
+      // Settled already (its deadline fired while the stream was out): only the slot comes back.
+    } else if (t.retries === 0 && this.scheduler.now() < t.deadlineAtMs) {
+      this.#retry(t, reason);
+    } else {
+      const detail = `${reason} again after one retry`;
+      this.#failed(t, { failure: 'retry-exhausted', detail, http2Code });
+      return;
+    }
+    this.#pump();
+  }
+
+  #requeue(t: Ticket<unknown>): void {
+    if (t.state !== 'in-flight') return;
+    t.resetAttempt();
+    t.state = 'queued';
+    this.#counts.inFlight--;
+    this.#counts.queued++;
+    this.#queue.unshift(t);
+  }
+
+  #cancelled(t: Ticket<unknown>, onWire: boolean): void {
+    if (t.state !== 'settled') this.#settleCancelled(t, onWire);
+    this.#pump();
+  }
+
+  #settle<R>(
+    t: Ticket<R>,
+    outcome: Outcome,
+    error: H2flowError | undefined,
+    detail: SettleDetail<R> = {},
+  ): void {
+    if (t.state === 'settled') return;
+    const c = this.#counts;
+    if (t.state === 'in-flight') c.inFlight--;
+    else c.queued--;
+    t.backoff?.unsubscribe();
+    t.backoff = undefined;
+    t.state = 'settled';
+    if (t.awaitingDeadline) {
+      t.awaitingDeadline = false;
+      this.#deadlines.disarmed();
+    }
+    t.detachAbort?.();
+    c[outcome]++;
+    const cancelledOnWire = detail.cancelledOnWire === true;
+    if (cancelledOnWire) c.cancelledOnWire++;
+    const sample: RequestSample = {
+      submittedAtMs: t.submittedAtMs,
+      dispatchedAtMs: t.dispatchedAtMs,
+      sentAtMs: t.sentAtMs,
+      headersAtMs: t.headersAtMs,
+      endAtMs: t.endAtMs,
+      outcome,
+      settledAtMs: this.scheduler.now(),
+      status: detail.status,
+      retryAfterMs: detail.retryAfterMs,
+      errorCode: error?.code,
+      congestion: detail.congestion,
+      retries: t.retries,
+      cancelledOnWire,
+      windowStalled: t.windowStalled,
+    };
+    this.#accumulator.settled(sample);
+    if (this.#samples.observed) this.#samples.next(sample);
+    try {
+      t.handler.onSettle(error, detail.response);
+    } catch (thrown) {
+      // A caller's callback must not corrupt the limiter's bookkeeping; surface it as an uncaught error instead.
+      queueMicrotask(() => {
+        throw thrown;
+      });
+    }
+    this.#checkIdle();
+  }
+
+  #onStep(s: ControlStep): void {
+    this.#lastWindow = s.window;
+    // A window with no completions reports p99 0. Keep the last real one: after a stall
+    // (SETTINGS_MAX_CONCURRENT_STREAMS 0, a dead server) the deadline rules would otherwise
+    // send requests that cannot finish in time, to die as RST_STREAM(CANCEL) (test/faults).
+    if (s.window.serviceP99Ms > 0) this.#serviceP99Ms = s.window.serviceP99Ms;
+    if (s.decision.connections !== this.#connectionsTarget) {
+      this.#connectionsTarget = s.decision.connections;
+      this.#pool.resize?.(this.#connectionsTarget);
+    }
+  }
+
+  /** Grants queued requests the free stream slots. Re-entrant calls (from a driver's callbacks) fold into one loop. */
+  #pump(): void {
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    try {
+      do {
+        this.#pumpAgain = false;
+        while (this.#queue.length > 0 && this.#pool.freeSlots() > 0) {
+          if (!this.#grant(this.#queue.shift()!)) break;
+        }
+        if (this.#queue.length > 0 && this.#pool.freeSlots() === 0) this.#growIfSlotBound();
+      } while (this.#pumpAgain);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Grants one ticket its slot; false if the driver found no slot after all (it is back in the queue). */
+  #grant(t: Ticket<unknown>): boolean {
+    const nowMs = this.scheduler.now();
+    const p99 = this.#serviceP99Ms;
+    if (this.#policy.deadlineAware && p99 > 0 && t.deadlineAtMs - nowMs < p99) {
+      // It would very likely expire on the wire and become an RST_STREAM: shed it unsent instead.
+      this.#shed(t, 'deadline', nowMs - t.submittedAtMs);
+      return true;
+    }
+    t.state = 'in-flight';
+    this.#counts.queued--;
+    this.#counts.inFlight++;
+    t.dispatchedAtMs = nowMs;
+    t.streamDone = false;
+    this.#accumulator.dispatched(nowMs, nowMs - t.submittedAtMs);
+    t.handler.onGrant(t);
+    // The driver may have handed it back (`notSent`) from inside onGrant.
+    return (t.state as TicketState) !== 'queued';
+  }
+
+  #growIfSlotBound(): void {
+    const next = this.#policy.growWhenSlotBound(
+      this.#connectionsTarget,
+      this.#pool.capacity(),
+      this.options,
+    );
+    if (next === undefined) return;
+    this.#connectionsTarget = next;
+    this.#pool.resize?.(next);
+  }
+
+  /** Puts a ticket the server provably did not process back at the head of the queue, once. */
+  #retry(t: Ticket<unknown>, reason: RetryReason): void {
+    t.retries++;
+    this.#counts.retries++;
+    t.resetAttempt();
+    this.#counts.inFlight--;
+    this.#counts.queued++;
+    if (reason !== 'enhance-your-calm' && reason !== 'refused-stream') {
+      t.state = 'queued';
+      this.#queue.unshift(t);
+      return;
+    }
+    // ENHANCE_YOUR_CALM and REFUSED_STREAM say the server is loaded: retrying at once would hit it
+    // again in the same instant, so wait a jittered backoff (deterministic per id, so simulations replay).
+    const jitter = 0.5 + (Math.imul(t.id, 2654435761) >>> 0) / 2 ** 32;
+    t.state = 'retry-wait';
+    t.backoff = this.scheduler.schedule(
+      () => {
+        t.backoff = undefined;
+        if (t.state !== 'retry-wait') return;
+        t.state = 'queued';
+        this.#queue.unshift(t);
+        this.#pump();
+      },
+      Math.max(0, this.options.retryBackoffMs * jitter),
+    );
+  }
+
+  /** A ticket's deadline passed: it settles now, wherever it is. */
+  #expire(t: Ticket<unknown>): void {
+    t.awaitingDeadline = false;
+    if (t.state === 'in-flight') {
+      this.#cancelInFlight(t, 'deadline');
+      return;
+    }
+    if (t.state === 'queued') this.#queue.remove(t);
+    const breakdown = this.#breakdown(t);
+    const why = this.#pool.whyExpired?.();
+    if (why !== undefined) {
+      // It waited through reconnect attempts and no session ever came up: the cause is the
+      // connection (e.g. a TLS verification error), so say so rather than "deadline".
+      this.#settle(t, 'failed', new TransportError(why, breakdown));
+    } else {
+      // It waited its whole budget for a slot: load's doing by definition.
+      this.#settle(t, 'timedOut', new DeadlineError(breakdown, false), { congestion: 'timeout' });
+    }
+    this.#pump();
+  }
+
+  /** Cancels a ticket on the wire (deadline or abort) and settles it now, whatever the driver reports later. */
+  #cancelInFlight(t: Ticket<unknown>, reason: CancelReason): void {
+    t.cancelReason = reason;
+    t.onCancel?.();
+    // The stream was handed to a session (never queued inside nghttp2), so a cancel now is on the wire.
+    if (t.state === 'in-flight') this.#settleCancelled(t, true);
+  }
+
+  #settleCancelled(t: Ticket<unknown>, onWire: boolean): void {
+    const breakdown = this.#breakdown(t);
+    const wire = { cancelledOnWire: onWire };
+    if (t.cancelReason === 'abort') {
+      this.#settle(t, 'failed', new AbortedError(breakdown, onWire), wire);
+      return;
+    }
+    if (t.cancelReason === 'close') {
+      this.#settle(t, 'failed', new ClosedError(breakdown), wire);
+      return;
+    }
+    // A tail timeout, whose own service time ate the budget, is no load signal (core/rules/loadTimeout.ts).
+    const queueWaitMs = (t.dispatchedAtMs ?? this.scheduler.now()) - t.submittedAtMs;
+    const load = isLoadTimeout(queueWaitMs, t.budgetMs, this.options.queueTargetFraction);
+    this.#settle(t, 'timedOut', new DeadlineError(breakdown, onWire), {
+      congestion: load ? 'timeout' : undefined,
+      cancelledOnWire: onWire,
+    });
+  }
+
+  #abort(t: Ticket<unknown>): void {
+    if (t.state === 'in-flight') {
+      this.#cancelInFlight(t, 'abort');
+      return;
+    }
+    if (t.state === 'queued') this.#queue.remove(t);
+    if (t.state !== 'settled')
+      this.#settle(t, 'failed', new AbortedError(this.#breakdown(t), false));
+  }
+
+  #shed(t: Ticket<unknown>, reason: OverloadReason, predictedWaitMs: number): void {
+    this.#rejectedByReason[reason]++;
+    this.#accumulator.rejected();
+    this.#settle(t, 'rejected', new OverloadError(reason, predictedWaitMs, this.#breakdown(t)));
+  }
+
+  #breakdown(t: Ticket<unknown>) {
+    return breakdownAt(t, t.budgetMs, this.scheduler.now());
+  }
+
+  #estimate(): DrainEstimate {
+    const w = this.#lastWindow;
+    const completedTps = w && w.durationMs > 0 ? (w.completed * 1000) / w.durationMs : 0;
+    return {
+      drainRateTps: completedTps > 0 ? completedTps : (this.#gate?.rateTps ?? 0),
+      serviceP99Ms: this.#serviceP99Ms,
+    };
+  }
+
+  #checkIdle(): void {
+    const c = this.#counts;
+    if (this.#closed && c.queued === 0 && c.inFlight === 0 && this.#onIdle) {
+      const resolve = this.#onIdle;
+      this.#onIdle = undefined;
+      resolve();
+    }
+  }
+}

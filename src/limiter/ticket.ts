@@ -1,0 +1,143 @@
+import type { Subscription } from 'rxjs';
+import type { PhaseTimestamps } from '../core/budget.js';
+import type { CongestionKind } from '../core/congestion.js';
+import type { RetryReason } from '../core/retryReason.js';
+import type { Outcome } from '../core/sample.js';
+import type { H2flowError } from '../errors/H2flowError.js';
+import type { TransportErrorDetails } from '../errors/TransportError.js';
+import type { AcquireHandler, Permit, ResponseDetail } from './permit.js';
+
+/** Where a ticket is in its life. `queued` → `in-flight` → (`retry-wait` → `queued` → …) → `settled`. */
+export type TicketState = 'queued' | 'retry-wait' | 'in-flight' | 'settled';
+
+/** Why the limiter cancelled a ticket in flight, so its `cancelled` end maps to the right error. */
+export type CancelReason = 'deadline' | 'abort' | 'close';
+
+/** What a settlement carries besides its outcome and error. */
+export interface SettleDetail<R> {
+  readonly response?: R | undefined;
+  readonly congestion?: CongestionKind | undefined;
+  readonly status?: number | undefined;
+  readonly retryAfterMs?: number | undefined;
+  readonly cancelledOnWire?: boolean | undefined;
+}
+
+/** What a ticket reports to its limiter (the limiter's private bookkeeping). */
+export interface TicketHost {
+  /** A granted attempt's stream ended (any way), at the limiter's now. */
+  streamEnded(): void;
+  /** Settles the ticket exactly once. */
+  settle<R>(
+    ticket: Ticket<R>,
+    outcome: Outcome,
+    error: H2flowError | undefined,
+    detail?: SettleDetail<R>,
+  ): void;
+  /** A response ended with `status`. */
+  responded<R>(ticket: Ticket<R>, status: number, response: R, detail: ResponseDetail): void;
+  /** The stream failed below HTTP. */
+  failed(ticket: Ticket<unknown>, details: TransportErrorDetails): void;
+  /** The server did not process it. */
+  retry(ticket: Ticket<unknown>, reason: RetryReason, http2Code: number): void;
+  /** No stream was opened: back to the head of the queue. */
+  requeue(ticket: Ticket<unknown>): void;
+  /** The stream ended cancelled. */
+  cancelled(ticket: Ticket<unknown>, onWire: boolean): void;
+  /** The limiter's clock, ms. */
+  now(): number;
+}
+
+/**
+ * One request's life inside a limiter: its state, phase timestamps and
+ * deadline, and the {@link Permit} its driver reports on. One object per
+ * request, reused across a retry; the deadline lives in the limiter's one
+ * heap of deadlines, not in a timer of its own.
+ */
+export class Ticket<R> implements Permit<R>, PhaseTimestamps {
+  state: TicketState = 'queued';
+  dispatchedAtMs: number | undefined;
+  sentAtMs: number | undefined;
+  headersAtMs: number | undefined;
+  endAtMs: number | undefined;
+  retries = 0;
+  windowStalled = false;
+  /** Set when the limiter cancels it in flight. */
+  cancelReason: CancelReason | undefined;
+  /** True once the current attempt's stream has ended (or was never opened). */
+  streamDone = true;
+  /** True while the limiter's deadline heap holds it unfired. */
+  awaitingDeadline = false;
+  /** The retry backoff's timer, only while in `retry-wait`. */
+  backoff: Subscription | undefined;
+  /** Detaches the caller's AbortSignal listener. */
+  detachAbort: (() => void) | undefined;
+  onCancel: (() => void) | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly submittedAtMs: number,
+    readonly budgetMs: number,
+    readonly handler: AcquireHandler<R>,
+    readonly host: TicketHost,
+  ) {}
+
+  /** Absolute deadline, ms. */
+  get deadlineAtMs(): number {
+    return this.submittedAtMs + this.budgetMs;
+  }
+
+  /** Whether the deadline heap should still fire it. */
+  get armed(): boolean {
+    return this.state !== 'settled';
+  }
+
+  /** Forgets the wire timestamps of a failed attempt before a retry (its queue time keeps counting). */
+  resetAttempt(): void {
+    this.dispatchedAtMs = undefined;
+    this.sentAtMs = undefined;
+    this.headersAtMs = undefined;
+    this.endAtMs = undefined;
+    this.onCancel = undefined;
+  }
+
+  sent(windowStalled = false): void {
+    this.sentAtMs = this.host.now();
+    this.windowStalled ||= windowStalled;
+  }
+
+  headers(): void {
+    this.headersAtMs = this.host.now();
+  }
+
+  respond(status: number, response: R, detail: ResponseDetail = {}): void {
+    if (!this.#end()) return;
+    this.endAtMs = this.host.now();
+    if (detail.windowStalled === true) this.windowStalled = true;
+    this.host.responded(this, status, response, detail);
+  }
+
+  fail(details: TransportErrorDetails): void {
+    if (this.#end()) this.host.failed(this, details);
+  }
+
+  retry(reason: RetryReason, http2Code: number): void {
+    if (this.#end()) this.host.retry(this, reason, http2Code);
+  }
+
+  notSent(): void {
+    if (this.#end()) this.host.requeue(this);
+  }
+
+  cancelled(onWire: boolean): void {
+    if (this.#end()) this.host.cancelled(this, onWire);
+  }
+
+  /** Ends the current attempt's stream once; false if it had already ended. */
+  #end(): boolean {
+    if (this.streamDone) return false;
+    this.streamDone = true;
+    this.onCancel = undefined;
+    this.host.streamEnded();
+    return true;
+  }
+}

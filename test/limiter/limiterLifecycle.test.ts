@@ -1,0 +1,252 @@
+import { describe, expect, it } from '@jest/globals';
+import { VirtualTimeScheduler } from 'rxjs';
+import type { CapacitySnapshot } from '../../src/core/capacity.js';
+import type { H2flowError } from '../../src/errors/H2flowError.js';
+import { Limiter, type LimiterPool } from '../../src/limiter/Limiter.js';
+import type { LimiterOptions } from '../../src/limiter/limiterOptions.js';
+import type { Permit } from '../../src/limiter/permit.js';
+
+/** A pool with `slots` slots, a virtual clock, and a record of what the limiter did. */
+function setup(options: Partial<LimiterOptions> = {}, pool: Partial<LimiterPool> = {}) {
+  const scheduler = new VirtualTimeScheduler(undefined, 60_000);
+  const state = { slots: 1, open: 0 };
+  const capacity = (): CapacitySnapshot => ({
+    atMs: scheduler.now(),
+    sessions: [],
+    readySessions: 1,
+    slotsTotal: state.slots,
+    slotsInUse: state.open,
+    slotsAvailable: state.slots - state.open,
+  });
+  const limiter = new Limiter(
+    { freeSlots: () => state.slots - state.open, capacity, ...pool },
+    { timeoutMs: 1000, ...options },
+    scheduler,
+  );
+  const grants: Permit<string>[] = [];
+  const settled: { id: number; error: H2flowError | undefined; value: string | undefined }[] = [];
+  const cancels: number[] = [];
+  let nextId = 0;
+  /** Acquires; a grant opens a stream (one slot) and records the permit. */
+  const acquire = (signal?: AbortSignal) => {
+    const id = nextId++;
+    limiter.acquire<string>(
+      { signal },
+      {
+        onGrant(permit) {
+          state.open++;
+          grants.push(permit);
+          permit.onCancel = () => cancels.push(permit.id);
+        },
+        onSettle: (error, value) => settled.push({ id, error, value }),
+      },
+    );
+    return id;
+  };
+  /** The stream of `permit` ends: the slot frees, and the limiter hears of it. */
+  const end = (permit: Permit<string>, how: (p: Permit<string>) => void) => {
+    state.open--;
+    how(permit);
+    limiter.capacityChanged();
+  };
+  const reconciles = () => {
+    const s = limiter.stats();
+    expect(s.submitted).toBe(
+      s.succeeded + s.rejected + s.timedOut + s.failed + s.inFlight + s.queued,
+    );
+  };
+  return { scheduler, state, limiter, grants, settled, cancels, acquire, end, reconciles };
+}
+
+describe('Limiter: every transition of a request', () => {
+  it('grants a free slot at once and settles once on respond; a late end is ignored', () => {
+    const t = setup();
+    t.acquire();
+    expect(t.grants).toHaveLength(1);
+    const p = t.grants[0]!;
+    p.sent();
+    p.headers();
+    t.end(p, (x) => x.respond(200, 'ok'));
+    p.cancelled(true);
+    p.fail({ failure: 'protocol', detail: 'late' });
+    expect(t.settled).toEqual([{ id: 0, error: undefined, value: 'ok' }]);
+    expect(t.limiter.stats()).toMatchObject({ succeeded: 1, inFlight: 0, queued: 0 });
+    t.reconciles();
+  });
+
+  it('queues past the slots and grants in order as slots free', () => {
+    const t = setup();
+    t.acquire();
+    t.acquire();
+    expect(t.grants).toHaveLength(1);
+    expect(t.limiter.stats().queued).toBe(1);
+    t.end(t.grants[0]!, (p) => p.respond(200, 'a'));
+    expect(t.grants).toHaveLength(2);
+    t.reconciles();
+  });
+
+  it('abort while queued: AbortedError, never granted, nothing on the wire', () => {
+    const t = setup();
+    t.acquire();
+    const abort = new AbortController();
+    t.acquire(abort.signal);
+    abort.abort();
+    expect(t.settled).toHaveLength(1);
+    expect(t.settled[0]!.error).toMatchObject({ code: 'H2FLOW_ABORTED', cancelledOnWire: false });
+    t.end(t.grants[0]!, (p) => p.respond(200, 'a'));
+    expect(t.grants).toHaveLength(1);
+    t.reconciles();
+  });
+
+  it('abort in flight: cancels through onCancel, settles at once as cancelled on the wire', () => {
+    const t = setup();
+    const abort = new AbortController();
+    t.acquire(abort.signal);
+    abort.abort();
+    expect(t.cancels).toEqual([t.grants[0]!.id]);
+    expect(t.settled[0]!.error).toMatchObject({ code: 'H2FLOW_ABORTED', cancelledOnWire: true });
+    expect(t.limiter.stats().cancelledOnWire).toBe(1);
+    t.end(t.grants[0]!, (p) => p.cancelled(true));
+    expect(t.settled).toHaveLength(1);
+    t.reconciles();
+  });
+
+  it('a REFUSED_STREAM waits a backoff and is granted once more; a second refusal fails', () => {
+    const t = setup({ retryBackoffMs: 50 });
+    t.acquire();
+    t.end(t.grants[0]!, (p) => p.retry('refused-stream', 7));
+    expect(t.grants).toHaveLength(1);
+    expect(t.limiter.stats()).toMatchObject({ retries: 1, queued: 1, inFlight: 0 });
+    t.scheduler.maxFrames = 100;
+    t.scheduler.flush();
+    expect(t.grants).toHaveLength(2);
+    expect(t.grants[1]).toBe(t.grants[0]);
+    t.end(t.grants[1]!, (p) => p.retry('refused-stream', 7));
+    expect(t.settled[0]!.error).toMatchObject({
+      code: 'H2FLOW_TRANSPORT',
+      failure: 'retry-exhausted',
+    });
+    t.reconciles();
+  });
+
+  it('abort in retry-wait: settles, and the backoff grants nothing', () => {
+    const t = setup({ retryBackoffMs: 50 });
+    const abort = new AbortController();
+    t.acquire(abort.signal);
+    t.end(t.grants[0]!, (p) => p.retry('refused-stream', 7));
+    abort.abort();
+    expect(t.settled[0]!.error).toMatchObject({ code: 'H2FLOW_ABORTED', cancelledOnWire: false });
+    t.scheduler.maxFrames = 100;
+    t.scheduler.flush();
+    expect(t.grants).toHaveLength(1);
+    t.reconciles();
+  });
+
+  it('notSent hands the slot back: no retry counted, granted again when a slot frees', () => {
+    const t = setup();
+    t.acquire();
+    t.end(t.grants[0]!, (p) => p.notSent());
+    expect(t.grants).toHaveLength(2);
+    expect(t.limiter.stats()).toMatchObject({ retries: 0, inFlight: 1 });
+    t.reconciles();
+  });
+
+  it('the deadline in the queue: DeadlineError, or the pool says why (no session came up)', () => {
+    const t = setup({}, { freeSlots: () => 0 });
+    t.acquire();
+    t.scheduler.maxFrames = 1000;
+    t.scheduler.flush();
+    expect(t.settled[0]!.error).toMatchObject({ code: 'H2FLOW_DEADLINE', cancelledOnWire: false });
+    const why = setup(
+      {},
+      { freeSlots: () => 0, whyExpired: () => ({ failure: 'connect', detail: 'ECONNREFUSED' }) },
+    );
+    why.acquire();
+    why.scheduler.maxFrames = 1000;
+    why.scheduler.flush();
+    expect(why.settled[0]!.error).toMatchObject({ code: 'H2FLOW_TRANSPORT', failure: 'connect' });
+    expect(why.limiter.stats()).toMatchObject({ failed: 1, timedOut: 0 });
+  });
+
+  it('the deadline in flight: onCancel, settled at once; the stream end frees the slot later', () => {
+    const t = setup({ policy: 'fixed' });
+    t.acquire();
+    t.acquire();
+    t.scheduler.maxFrames = 1000;
+    t.scheduler.flush();
+    expect(t.cancels).toEqual([t.grants[0]!.id]);
+    expect(t.settled.map((s) => s.error?.code)).toEqual(['H2FLOW_DEADLINE', 'H2FLOW_DEADLINE']);
+    expect(t.settled[0]!.error).toMatchObject({ cancelledOnWire: true });
+    expect(t.settled[1]!.error).toMatchObject({ cancelledOnWire: false });
+    t.end(t.grants[0]!, (p) => p.cancelled(true));
+    expect(t.grants).toHaveLength(1);
+    t.reconciles();
+  });
+
+  it('sheds at admission before acquire returns, and after close every request is refused at once', async () => {
+    const t = setup({ maxQueueLength: 1 });
+    t.acquire();
+    t.acquire();
+    t.acquire();
+    expect(t.settled.map((s) => [s.id, s.error?.code])).toEqual([[2, 'H2FLOW_OVERLOAD']]);
+    const closing = t.limiter.close();
+    t.acquire();
+    expect(t.settled.at(-1)!.error?.code).toBe('H2FLOW_CLOSED');
+    let closed = false;
+    void closing.then(() => {
+      closed = true;
+    });
+    await Promise.resolve();
+    expect(closed).toBe(false);
+    t.end(t.grants[0]!, (p) => p.respond(200, 'a'));
+    t.end(t.grants[1]!, (p) => p.respond(200, 'b'));
+    await closing;
+    t.reconciles();
+  });
+
+  it('close completes decisions$, windows$ and samples$ for subscribers that never unsubscribe', async () => {
+    const t = setup();
+    const completed: string[] = [];
+    t.limiter.decisions$.subscribe({ complete: () => completed.push('decisions') });
+    t.limiter.windows$.subscribe({ complete: () => completed.push('windows') });
+    t.limiter.samples$.subscribe({ complete: () => completed.push('samples') });
+    await t.limiter.close();
+    expect(completed.sort()).toEqual(['decisions', 'samples', 'windows']);
+  });
+
+  it('a callback that throws leaves the bookkeeping whole and surfaces as an uncaught error', () => {
+    const t = setup();
+    const thrown: unknown[] = [];
+    const original = globalThis.queueMicrotask;
+    globalThis.queueMicrotask = (task) => {
+      try {
+        task();
+      } catch (error) {
+        thrown.push(error);
+      }
+    };
+    try {
+      t.limiter.acquire(
+        {},
+        {
+          onGrant: (p) => p.respond(200, 'x'),
+          onSettle: () => {
+            throw new Error('caller bug');
+          },
+        },
+      );
+    } finally {
+      globalThis.queueMicrotask = original;
+    }
+    expect(thrown).toEqual([new Error('caller bug')]);
+    expect(t.limiter.stats()).toMatchObject({ succeeded: 1, inFlight: 0 });
+    t.reconciles();
+  });
+
+  it('refuses a bad budget with an error naming it', () => {
+    const t = setup();
+    expect(() =>
+      t.limiter.acquire({ budgetMs: 0 }, { onGrant: () => {}, onSettle: () => {} }),
+    ).toThrow(/budgetMs/);
+  });
+});
