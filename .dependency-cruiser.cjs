@@ -105,6 +105,17 @@ module.exports = {
       to: { path: '^src/load/' },
     },
     layer('server', '^src/(sim|h2|client|report|cli)/', 'server/ is a standalone test server.'),
+    {
+      name: 'main-entry-stays-small',
+      severity: 'error',
+      comment:
+        "The package's main entry (`h2flow`) is the client only: the report's, test server's, simulator's and CLI's dependencies have their own entries (src/report.ts, src/testing.ts, src/sim.ts) and must not be reachable from it. test/package/importFootprint.test.ts checks what the built entry loads at run time.",
+      from: { path: '^src/index\\.ts$' },
+      to: {
+        path: 'node_modules/(vega|vega-[^/]+|d3-[^/]+|ajv|commander|selfsigned|cli-progress)/',
+        reachable: true,
+      },
+    },
     layer(
       'tune',
       '^src/(sim|cli)/',

@@ -1,9 +1,16 @@
 /**
- * h2flow's public API: explicit named exports only.
+ * `h2flow`: the adaptive HTTP/2 client, explicit named exports only.
  *
- * Embed: `createClient(origin, options)` → `client.request(...)`.
- * Simulate: `loadScenario(file)` + `runScenario(scenario, options)`.
- * Test: `startTestServer(options)` for an HTTP/2 server with capacity and faults.
+ * Embed: `createClient(origin, options)` → `client.request(...)`, with its
+ * options, typed errors, the `node:http2` Transport and the `Transport`
+ * interface for your own, `realTimeScheduler`, and the metric names.
+ *
+ * This entry loads the client's dependencies only (rxjs, hdr-histogram-js,
+ * prom-client). The rest of the package has its own entries, so that a
+ * client does not load what it never calls:
+ * - `h2flow/testing`: `startTestServer`, the embedded HTTP/2 test server;
+ * - `h2flow/report`: text, JSON and HTML renderers of a `RunReport`;
+ * - `h2flow/sim`: `loadScenario` + `runScenario`, the simulator.
  */
 
 export { AdaptiveClient } from './client/AdaptiveClient.js';
@@ -65,12 +72,6 @@ export {
   metricDefinitions,
 } from './metrics/metricNames.js';
 export type { MetricsRegistry } from './metrics/metricsOptions.js';
-export { renderHtmlReport } from './report/htmlReport.js';
-export { runReportSchema, stringifyRunReport } from './report/jsonReport.js';
-export { formatResultsTable } from './report/textReport.js';
-export type { LatencySpike } from './server/latencySpike.js';
-export type { ServerOptions } from './server/serverOptions.js';
-export { startTestServer, type TestServer } from './server/testServer.js';
 export { realTimeScheduler } from './streams/realTimeScheduler.js';
 export type {
   DispatchHandle,
