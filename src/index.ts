@@ -5,9 +5,10 @@
  * options, typed errors, the `node:http2` Transport and the `Transport`
  * interface for your own, `realTimeScheduler`, and the metric names.
  *
- * This entry loads the client's dependencies only (rxjs, hdr-histogram-js,
- * prom-client). The rest of the package has its own entries, so that a
- * client does not load what it never calls:
+ * This entry loads the client's dependencies only (rxjs, prom-client). The
+ * rest of the package has its own entries, so that a client does not load
+ * what it never calls:
+ * - `h2flow/limiter`: the controller alone, for a client h2flow does not make;
  * - `h2flow/testing`: `startTestServer`, the embedded HTTP/2 test server;
  * - `h2flow/report`: text, JSON and HTML renderers of a `RunReport`;
  * - `h2flow/sim`: `loadScenario` + `runScenario`, the simulator.

@@ -2,7 +2,7 @@ import type { CapacitySnapshot } from '../core/capacity.js';
 import { type CongestionKind, zeroCongestion } from '../core/congestion.js';
 import type { ControlWindow } from '../core/controlWindow.js';
 import type { RequestSample } from '../core/sample.js';
-import { LatencyHistogram } from './latencyHistogram.js';
+import { WindowHistogram } from './windowHistogram.js';
 
 /**
  * Collects one control window's statistics from the client's events and
@@ -22,8 +22,8 @@ export class WindowAccumulator {
   #unavailable = 0;
   #retryAfterMs = 0;
   #congestion = zeroCongestion();
-  readonly #queueWait = new LatencyHistogram();
-  readonly #service = new LatencyHistogram();
+  readonly #queueWait = new WindowHistogram();
+  readonly #service = new WindowHistogram();
   #inFlight = 0;
   #inFlightSinceMs: number;
   #inFlightIntegral = 0;

@@ -34,19 +34,17 @@ const notForTheClient = /^(vega|vega-.+|d3-.+|ajv|commander|selfsigned|cli-progr
 const expectations: readonly Expected[] = [
   {
     specifier: 'h2flow',
-    dependencies: ['hdr-histogram-js', 'prom-client', 'rxjs'],
+    dependencies: ['prom-client', 'rxjs'],
     packages: [
-      '@assemblyscript/loader', // hdr-histogram-js
       '@opentelemetry/api', // prom-client
-      'base64-js', // hdr-histogram-js
       'bintrees', // prom-client (tdigest)
-      'hdr-histogram-js',
-      'pako', // hdr-histogram-js
       'prom-client',
       'rxjs',
       'tdigest', // prom-client
     ],
   },
+  // The controller as a component: nothing but rxjs (issue 15).
+  { specifier: 'h2flow/limiter', dependencies: ['rxjs'], packages: ['rxjs'] },
   { specifier: 'h2flow/testing', dependencies: ['selfsigned'] },
   // Vega, Vega-Lite and d3 load on the first renderHtmlReport() call, not with the entry.
   // ajv comes with fast-json-stringify, not with the simulator's scenario validation.

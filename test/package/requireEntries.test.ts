@@ -8,6 +8,7 @@ import { runNodeFixture } from './runNodeFixture.js';
  */
 const requirable: readonly (readonly [specifier: string, aFunction: string])[] = [
   ['h2flow', 'createClient'],
+  ['h2flow/limiter', 'Limiter'],
   ['h2flow/testing', 'startTestServer'],
   ['h2flow/report', 'renderHtmlReport'],
   ['h2flow/sim', 'runScenario'],
