@@ -339,6 +339,8 @@ export function buildLoadCommand(): Command {
           signal: abort.signal,
           onClient: (c) => {
             client = c;
+            // Metrics are opt-in (docs/metrics.md): served ones start with the first request.
+            if (metrics) void c.metrics();
           },
         });
       } finally {

@@ -22,6 +22,12 @@ import type { SessionStream } from './sessionHooks.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
 
+/** Where a stream keeps the dispatch its shared listeners report to. */
+const dispatchOf = Symbol('h2flow.dispatch');
+
+/** A stream opened by an {@link H2Dispatch}, tagged with it. */
+type DispatchedStream = ClientHttp2Stream & { [dispatchOf]: H2Dispatch };
+
 /** How {@link H2Dispatch.open} went. */
 export type OpenResult = 'opened' | 'session-unusable';
 
@@ -90,26 +96,55 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
       if (this.#session.unusable) return 'session-unusable';
       this.#error = error as Error;
       // Report after `dispatch` returned the handle, never from inside it.
-      queueMicrotask(() => this.#finish({ ...this.#facts(), atMs: this.#scheduler.now() }));
+      queueMicrotask(() => this.#finish(this.#facts()));
       return 'opened';
     }
     this.#stream = stream;
     this.#session.streams.add(this);
-    stream.on('response', (headers) => this.#onResponse(headers));
-    stream.on('data', (chunk: Buffer) => this.#onData(chunk));
-    stream.on('end', () => this.#onEnd());
-    stream.on('finish', () => {
-      if (!this.#done && this.#cancelled === undefined)
-        this.#listener.onSent(this.#scheduler.now(), this.#windowStalled);
-    });
-    // Stream errors (RST_STREAM, session loss) are classified at 'close';
-    // the listener only keeps Node's error code for the report.
-    stream.on('error', (error: Error) => {
-      this.#error ??= error;
-    });
-    stream.on('close', () => this.#onClose());
+    // Shared listeners that find this dispatch on the stream: no closure per stream per event.
+    (stream as DispatchedStream)[dispatchOf] = this;
+    stream.on('response', H2Dispatch.#onResponseEvent);
+    stream.on('data', H2Dispatch.#onDataEvent);
+    stream.on('end', H2Dispatch.#onEndEvent);
+    stream.on('finish', H2Dispatch.#onFinishEvent);
+    stream.on('error', H2Dispatch.#onErrorEvent);
+    stream.on('close', H2Dispatch.#onCloseEvent);
     if (body !== undefined) stream.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     return 'opened';
+  }
+
+  static #onResponseEvent(
+    this: DispatchedStream,
+    headers: IncomingHttpHeaders & IncomingHttpStatusHeader,
+  ): void {
+    this[dispatchOf].#onResponse(headers);
+  }
+
+  static #onDataEvent(this: DispatchedStream, chunk: Buffer): void {
+    this[dispatchOf].#onData(chunk);
+  }
+
+  static #onEndEvent(this: DispatchedStream): void {
+    this[dispatchOf].#onEnd();
+  }
+
+  /** Node emits 'finish' once the last DATA frame has left: the end of the `sending` phase. */
+  static #onFinishEvent(this: DispatchedStream): void {
+    const d = this[dispatchOf];
+    if (!d.#done && d.#cancelled === undefined)
+      d.#listener.onSent(d.#scheduler.now(), d.#windowStalled);
+  }
+
+  /**
+   * Stream errors (RST_STREAM, session loss) are classified at 'close'; the
+   * listener only keeps Node's error code for the report.
+   */
+  static #onErrorEvent(this: DispatchedStream, error: Error): void {
+    this[dispatchOf].#error ??= error;
+  }
+
+  static #onCloseEvent(this: DispatchedStream): void {
+    this[dispatchOf].#onClose();
   }
 
   /**
@@ -123,7 +158,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     const stream = this.#stream;
     if (stream === undefined) {
       this.#cancelled = { atMs, onWire: false };
-      this.#finish({ ...this.#facts(), atMs });
+      this.#finish(this.#facts(atMs));
       return;
     }
     this.#cancelled = { atMs, onWire: !stream.closed };
@@ -141,9 +176,9 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     if (this.#done) return;
     const status = Number(headers[':status']);
     const copy: Record<string, string | string[] | undefined> = {};
-    for (const [name, value] of Object.entries(headers)) {
+    for (const name in headers) {
       // Pseudo-headers (RFC 9113 §8.3.2) are not response headers.
-      if (!name.startsWith(':')) copy[name] = value;
+      if (name.charCodeAt(0) !== 0x3a) copy[name] = headers[name];
     }
     this.#status = status;
     this.#headers = copy;
@@ -202,11 +237,13 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
 
   #onClose(): void {
     this.#session.streams.delete(this);
-    this.#finish({ ...this.#facts(), atMs: this.#scheduler.now() });
+    this.#finish(this.#facts());
   }
 
-  #facts(): Omit<StreamCloseFacts, 'atMs'> {
+  /** What the stream's close is judged by (classifyStreamClose), at `atMs` (now by default). */
+  #facts(atMs = this.#scheduler.now()): StreamCloseFacts {
     return {
+      atMs,
       cancelled: this.#cancelled,
       tooLarge: this.#tooLarge,
       response: this.#response,

@@ -24,7 +24,7 @@ import type { H2flowError } from '../errors/H2flowError.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { OverloadError, type OverloadReason } from '../errors/OverloadError.js';
 import { TransportError, type TransportErrorDetails } from '../errors/TransportError.js';
-import { WindowAccumulator } from '../stats/windowAccumulator.js';
+import { type SettledFacts, WindowAccumulator } from '../stats/windowAccumulator.js';
 import { AdmissionQueue, type DrainEstimate } from '../streams/admissionQueue.js';
 import { type ControlStep, controlLoop } from '../streams/controlLoop.js';
 import { RateGate } from '../streams/rateGate.js';
@@ -101,6 +101,15 @@ export class Limiter {
   readonly #deadlines: DeadlineTimers<Ticket<unknown>>;
   readonly #gate: RateGate | undefined;
   readonly #samples = new Subject<RequestSample>();
+  /** One settled request's facts for the window, reused: the accumulator keeps none of it. */
+  readonly #facts: { -readonly [K in keyof SettledFacts]: SettledFacts[K] } = {
+    dispatchedAtMs: undefined,
+    endAtMs: undefined,
+    windowStalled: false,
+    congestion: undefined,
+    retryAfterMs: undefined,
+    status: undefined,
+  };
   /** Emits once, on close: completes the control loop for every subscriber and stops its timer. */
   readonly #stopped = new Subject<void>();
   readonly #steps: Observable<ControlStep>;
@@ -360,24 +369,33 @@ export class Limiter {
     c[outcome]++;
     const cancelledOnWire = detail.cancelledOnWire === true;
     if (cancelledOnWire) c.cancelledOnWire++;
-    const sample: RequestSample = {
-      submittedAtMs: t.submittedAtMs,
-      dispatchedAtMs: t.dispatchedAtMs,
-      sentAtMs: t.sentAtMs,
-      headersAtMs: t.headersAtMs,
-      endAtMs: t.endAtMs,
-      outcome,
-      settledAtMs: this.scheduler.now(),
-      status: detail.status,
-      retryAfterMs: detail.retryAfterMs,
-      errorCode: error?.code,
-      congestion: detail.congestion,
-      retries: t.retries,
-      cancelledOnWire,
-      windowStalled: t.windowStalled,
-    };
-    this.#accumulator.settled(sample);
-    if (this.#samples.observed) this.#samples.next(sample);
+    const f = this.#facts;
+    f.dispatchedAtMs = t.dispatchedAtMs;
+    f.endAtMs = t.endAtMs;
+    f.windowStalled = t.windowStalled;
+    f.congestion = detail.congestion;
+    f.retryAfterMs = detail.retryAfterMs;
+    f.status = detail.status;
+    this.#accumulator.settled(f);
+    // The sample is built only for someone who reads it.
+    if (this.#samples.observed) {
+      this.#samples.next({
+        submittedAtMs: t.submittedAtMs,
+        dispatchedAtMs: t.dispatchedAtMs,
+        sentAtMs: t.sentAtMs,
+        headersAtMs: t.headersAtMs,
+        endAtMs: t.endAtMs,
+        outcome,
+        settledAtMs: this.scheduler.now(),
+        status: detail.status,
+        retryAfterMs: detail.retryAfterMs,
+        errorCode: error?.code,
+        congestion: detail.congestion,
+        retries: t.retries,
+        cancelledOnWire,
+        windowStalled: t.windowStalled,
+      });
+    }
     try {
       t.handler.onSettle(error, detail.response);
     } catch (thrown) {

@@ -4,6 +4,12 @@ import type { ControlWindow } from '../core/controlWindow.js';
 import type { RequestSample } from '../core/sample.js';
 import { WindowHistogram } from './windowHistogram.js';
 
+/** What a window reads of a settled request: a {@link RequestSample} has them all. */
+export type SettledFacts = Pick<
+  RequestSample,
+  'dispatchedAtMs' | 'endAtMs' | 'windowStalled' | 'congestion' | 'retryAfterMs' | 'status'
+>;
+
 /**
  * Collects one control window's statistics from the client's events and
  * turns them into a {@link ControlWindow}. Time is passed in (ms), so the
@@ -71,8 +77,8 @@ export class WindowAccumulator {
     this.#congestion[kind]++;
   }
 
-  /** A request settled. */
-  settled(sample: RequestSample): void {
+  /** A request settled (its sample, or any object with the fields the window reads: none is kept). */
+  settled(sample: SettledFacts): void {
     if (sample.endAtMs !== undefined && sample.dispatchedAtMs !== undefined) {
       this.#completed++;
       this.#service.record(sample.endAtMs - sample.dispatchedAtMs);
