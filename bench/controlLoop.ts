@@ -6,7 +6,7 @@
  * things per request (offered, admitted, dispatched, stream-ended, settled)
  * with plain method calls; the last carries the request's sample. So "per
  * sample" here is per settled request: its five calls into the
- * `WindowAccumulator` (two HdrHistogram records), and its share of the
+ * `WindowAccumulator` (two WindowHistogram records), and its share of the
  * window-closing `step`. (Until 7 Dec 2026 the five went through an rxjs
  * `Subject` first.)
  *
@@ -19,7 +19,7 @@
  * - `accumulator`: the same calls with the windows closed by hand (no rxjs,
  *   no step), to split the loop's cost;
  * - `harness`: the clock moving and nothing else, the bench's own cost;
- * - `histogram`: the accumulator's two HdrHistogram records per request
+ * - `histogram`: the accumulator's two WindowHistogram records per request
  *   alone, which is where most of the accumulator's time goes.
  * The figure is the median over rounds of the per-request cost of `loop`,
  * with its spread, beside the other two from the same rounds.
@@ -32,8 +32,8 @@ import { defaultControllerOptions } from '../src/core/controllerOptions.js';
 import type { RequestSample } from '../src/core/sample.js';
 import { SeededRandom } from '../src/core/seededRandom.js';
 import { HeapScheduler } from '../src/sim/heapScheduler.js';
-import { LatencyHistogram } from '../src/stats/latencyHistogram.js';
 import { WindowAccumulator } from '../src/stats/windowAccumulator.js';
+import { WindowHistogram } from '../src/stats/windowHistogram.js';
 import { controlLoop } from '../src/streams/controlLoop.js';
 import { appendResult, formatSpread, round, spread } from './lib/results.js';
 
@@ -151,10 +151,10 @@ function run(variant: Variant, fixtures: readonly Fixture[], requests: number): 
   return [elapsed, windows];
 }
 
-/** The two HdrHistogram records the accumulator makes per request (queue wait, service), alone. */
+/** The two WindowHistogram records the accumulator makes per request (queue wait, service), alone. */
 function timeHistogram(fixtures: readonly Fixture[], requests: number): number {
-  const queueWait = new LatencyHistogram();
-  const service = new LatencyHistogram();
+  const queueWait = new WindowHistogram();
+  const service = new WindowHistogram();
   const mask = fixtures.length - 1;
   const start = process.hrtime.bigint();
   for (let i = 0; i < requests; i++) {
@@ -205,7 +205,7 @@ function main(): void {
       `+${added.median.toFixed(0)} ns (rounds ${added.min.toFixed(0)}–${added.max.toFixed(0)}); ` +
       `loop ÷ harness ${formatSpread(ratios(perRequest.loop, perRequest.harness), 2)}; ` +
       `the accumulator called directly (no rxjs, no step) ${acc.median.toFixed(0)} ns, ` +
-      `of which its two HdrHistogram records ${hist.median.toFixed(0)} ns`,
+      `of which its two WindowHistogram records ${hist.median.toFixed(0)} ns`,
   );
   appendResult('control-loop', {
     nsPerSample: round(loop.median, 1),
