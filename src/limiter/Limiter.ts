@@ -13,6 +13,7 @@ import type { ClientStats } from '../core/clientStats.js';
 import type { CongestionKind } from '../core/congestion.js';
 import type { ControlWindow } from '../core/controlWindow.js';
 import type { Decision } from '../core/decision.js';
+import { responseOutcome } from '../core/responseOutcome.js';
 import type { RetryReason } from '../core/retryReason.js';
 import { isLoadTimeout } from '../core/rules/loadTimeout.js';
 import type { Outcome, RequestSample } from '../core/sample.js';
@@ -24,12 +25,13 @@ import type { H2flowError } from '../errors/H2flowError.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { OverloadError, type OverloadReason } from '../errors/OverloadError.js';
 import { TransportError, type TransportErrorDetails } from '../errors/TransportError.js';
-import { type SettledFacts, WindowAccumulator } from '../stats/windowAccumulator.js';
+import { WindowAccumulator } from '../stats/windowAccumulator.js';
 import { AdmissionQueue, type DrainEstimate } from '../streams/admissionQueue.js';
 import { type ControlStep, controlLoop } from '../streams/controlLoop.js';
 import { RateGate } from '../streams/rateGate.js';
 import { realTimeScheduler } from '../streams/realTimeScheduler.js';
 import { DeadlineTimers } from './deadlineTimers.js';
+import { Ledger } from './ledger.js';
 import { type LimiterOptions, resolveLimiterOptions } from './limiterOptions.js';
 import type { AcquireHandler, AcquireOptions, ResponseDetail } from './permit.js';
 import type { PolicyRules } from './policies/limiterPolicy.js';
@@ -100,21 +102,12 @@ export class Limiter {
   readonly #queue: AdmissionQueue<Ticket<unknown>>;
   readonly #deadlines: DeadlineTimers<Ticket<unknown>>;
   readonly #gate: RateGate | undefined;
-  readonly #samples = new Subject<RequestSample>();
-  /** One settled request's facts for the window, reused: the accumulator keeps none of it. */
-  readonly #facts: { -readonly [K in keyof SettledFacts]: SettledFacts[K] } = {
-    dispatchedAtMs: undefined,
-    endAtMs: undefined,
-    windowStalled: false,
-    congestion: undefined,
-    retryAfterMs: undefined,
-    status: undefined,
-  };
   /** Emits once, on close: completes the control loop for every subscriber and stops its timer. */
   readonly #stopped = new Subject<void>();
   readonly #steps: Observable<ControlStep>;
   readonly #subscriptions: Subscription[] = [];
   readonly #host: TicketHost = this.#hostFor();
+  readonly #ledger: Ledger;
   #lastWindow: ControlWindow | undefined;
   /** Service p99 of the latest window that had one, ms (0 until then). */
   #serviceP99Ms = 0;
@@ -125,26 +118,6 @@ export class Limiter {
   #closed = false;
   #closing: Promise<void> | undefined;
   #onIdle: (() => void) | undefined;
-  readonly #counts = {
-    submitted: 0,
-    succeeded: 0,
-    rejected: 0,
-    timedOut: 0,
-    failed: 0,
-    inFlight: 0,
-    queued: 0,
-    cancelledOnWire: 0,
-    retries: 0,
-    httpErrors: 0,
-  };
-  readonly #rejectedByReason: Record<OverloadReason, number> = {
-    'rate-limit': 0,
-    'queue-full': 0,
-    'queue-wait': 0,
-    deadline: 0,
-    'no-capacity': 0,
-  };
-
   /** Throws an `InvalidOptionError` naming the first bad option; `extraOptionNames` are a caller's own, validated by it. */
   constructor(
     pool: LimiterPool,
@@ -169,6 +142,7 @@ export class Limiter {
     });
     this.#deadlines = new DeadlineTimers(scheduler, (t) => this.#expire(t));
     this.#accumulator = new WindowAccumulator(scheduler.now());
+    this.#ledger = new Ledger(this.#accumulator);
     this.#connectionsTarget = policy.initialConnections(o);
     this.#steps = controlLoop(
       this.#accumulator,
@@ -182,7 +156,7 @@ export class Limiter {
     );
     this.decisions$ = this.#steps.pipe(map((s) => s.decision));
     this.windows$ = this.#steps.pipe(map((s) => s.window));
-    this.samples$ = this.#samples.asObservable();
+    this.samples$ = this.#ledger.samples$;
     this.#gate = policy.rateGated ? new RateGate(this.decisions$, o, scheduler) : undefined;
     this.#subscriptions.push(this.#steps.subscribe((s) => this.#onStep(s)));
   }
@@ -205,9 +179,7 @@ export class Limiter {
       throw new InvalidOptionError('budgetMs', budgetMs, 'a finite number > 0');
     }
     const t = new Ticket<R>(this.#nextId++, nowMs, budgetMs, handler, this.#host);
-    this.#counts.submitted++;
-    this.#counts.queued++;
-    this.#accumulator.offered();
+    this.#ledger.submitted();
     if (this.#closed) {
       this.#settle(t, 'failed', new ClosedError(breakdownAt(t, budgetMs, nowMs)));
       return;
@@ -249,7 +221,7 @@ export class Limiter {
 
   /** The counters now. They reconcile: submitted = succeeded + rejected + timedOut + failed + inFlight + queued. */
   stats(): ClientStats {
-    return { ...this.#counts, rejectedByReason: { ...this.#rejectedByReason } };
+    return this.#ledger.stats();
   }
 
   /**
@@ -269,7 +241,7 @@ export class Limiter {
         this.#deadlines.clear();
         this.#stopped.next();
         this.#stopped.complete();
-        this.#samples.complete();
+        this.#ledger.close();
       });
     }
     return this.#closing;
@@ -292,21 +264,13 @@ export class Limiter {
   #responded<R>(t: Ticket<R>, status: number, response: R, detail: ResponseDetail): void {
     if (t.state !== 'settled') {
       const retryAfterMs = detail.retryAfterMs;
-      // Only explicit throttling is a congestion signal here: a 503 without `retry-after` may be
-      // background, and the controller judges that from its share (core/rules/errorSurge.ts).
-      const congestion =
-        status === 429
-          ? 'http429'
-          : status === 503 && retryAfterMs !== undefined
-            ? 'http503'
-            : undefined;
-      const ok = status < 500 && status !== 429;
-      if (!ok) this.#counts.httpErrors++;
+      const { ok, congestion } = responseOutcome(status, retryAfterMs);
       this.#settle(t, ok ? 'succeeded' : 'failed', undefined, {
         response,
         congestion,
         status,
         retryAfterMs,
+        httpError: !ok,
       });
     }
     this.#pump();
@@ -338,8 +302,7 @@ export class Limiter {
     if (t.state !== 'in-flight') return;
     t.resetAttempt();
     t.state = 'queued';
-    this.#counts.inFlight--;
-    this.#counts.queued++;
+    this.#ledger.returned(false);
     this.#queue.unshift(t);
   }
 
@@ -348,6 +311,7 @@ export class Limiter {
     this.#pump();
   }
 
+  /** Settles a ticket exactly once: it leaves the queue's, the heap's and the signal's hold, then the books. */
   #settle<R>(
     t: Ticket<R>,
     outcome: Outcome,
@@ -355,9 +319,7 @@ export class Limiter {
     detail: SettleDetail<R> = {},
   ): void {
     if (t.state === 'settled') return;
-    const c = this.#counts;
-    if (t.state === 'in-flight') c.inFlight--;
-    else c.queued--;
+    const wasInFlight = t.state === 'in-flight';
     t.backoff?.unsubscribe();
     t.backoff = undefined;
     t.state = 'settled';
@@ -366,44 +328,7 @@ export class Limiter {
       this.#deadlines.disarmed();
     }
     t.detachAbort?.();
-    c[outcome]++;
-    const cancelledOnWire = detail.cancelledOnWire === true;
-    if (cancelledOnWire) c.cancelledOnWire++;
-    const f = this.#facts;
-    f.dispatchedAtMs = t.dispatchedAtMs;
-    f.endAtMs = t.endAtMs;
-    f.windowStalled = t.windowStalled;
-    f.congestion = detail.congestion;
-    f.retryAfterMs = detail.retryAfterMs;
-    f.status = detail.status;
-    this.#accumulator.settled(f);
-    // The sample is built only for someone who reads it.
-    if (this.#samples.observed) {
-      this.#samples.next({
-        submittedAtMs: t.submittedAtMs,
-        dispatchedAtMs: t.dispatchedAtMs,
-        sentAtMs: t.sentAtMs,
-        headersAtMs: t.headersAtMs,
-        endAtMs: t.endAtMs,
-        outcome,
-        settledAtMs: this.scheduler.now(),
-        status: detail.status,
-        retryAfterMs: detail.retryAfterMs,
-        errorCode: error?.code,
-        congestion: detail.congestion,
-        retries: t.retries,
-        cancelledOnWire,
-        windowStalled: t.windowStalled,
-      });
-    }
-    try {
-      t.handler.onSettle(error, detail.response);
-    } catch (thrown) {
-      // A caller's callback must not corrupt the limiter's bookkeeping; surface it as an uncaught error instead.
-      queueMicrotask(() => {
-        throw thrown;
-      });
-    }
+    this.#ledger.settled(t, wasInFlight, outcome, error, detail, this.scheduler.now());
     this.#checkIdle();
   }
 
@@ -449,8 +374,7 @@ export class Limiter {
       return true;
     }
     t.state = 'in-flight';
-    this.#counts.queued--;
-    this.#counts.inFlight++;
+    this.#ledger.granted();
     t.dispatchedAtMs = nowMs;
     t.streamDone = false;
     this.#accumulator.dispatched(nowMs, nowMs - t.submittedAtMs);
@@ -473,10 +397,8 @@ export class Limiter {
   /** Puts a ticket the server provably did not process back at the head of the queue, once. */
   #retry(t: Ticket<unknown>, reason: RetryReason): void {
     t.retries++;
-    this.#counts.retries++;
     t.resetAttempt();
-    this.#counts.inFlight--;
-    this.#counts.queued++;
+    this.#ledger.returned(true);
     if (reason !== 'enhance-your-calm' && reason !== 'refused-stream') {
       t.state = 'queued';
       this.#queue.unshift(t);
@@ -558,8 +480,7 @@ export class Limiter {
   }
 
   #shed(t: Ticket<unknown>, reason: OverloadReason, predictedWaitMs: number): void {
-    this.#rejectedByReason[reason]++;
-    this.#accumulator.rejected();
+    this.#ledger.shed(reason);
     this.#settle(t, 'rejected', new OverloadError(reason, predictedWaitMs, this.#breakdown(t)));
   }
 
@@ -577,8 +498,7 @@ export class Limiter {
   }
 
   #checkIdle(): void {
-    const c = this.#counts;
-    if (this.#closed && c.queued === 0 && c.inFlight === 0 && this.#onIdle) {
+    if (this.#closed && this.#ledger.pending === 0 && this.#onIdle) {
       const resolve = this.#onIdle;
       this.#onIdle = undefined;
       resolve();

@@ -20,6 +20,8 @@ export interface SettleDetail<R> {
   readonly status?: number | undefined;
   readonly retryAfterMs?: number | undefined;
   readonly cancelledOnWire?: boolean | undefined;
+  /** A response with a 5xx or 429 status. */
+  readonly httpError?: boolean | undefined;
 }
 
 /** What a ticket reports to its limiter (the limiter's private bookkeeping). */
