@@ -76,6 +76,9 @@ test('the limiter around a plain node:http2 session carries the connection at 3x
     expect(shed).toBe(stats.rejected);
     expect(shed).toBeGreaterThan(0);
     expect(stats.submitted).toBe(stats.succeeded + stats.rejected);
+    console.log(
+      `limiter alone: carried ${carriedTps.toFixed(0)} req/s = ${(carriedTps / probe.completedTps).toFixed(3)} × the probe's ${probe.completedTps.toFixed(0)}; offered ${offeredTps.toFixed(0)}/s, shed ${shed} of ${stats.submitted}, ${stats.cancelledOnWire} wire cancels`,
+    );
     expect(carriedTps).toBeGreaterThanOrEqual(0.95 * probe.completedTps);
   } finally {
     session.close();
