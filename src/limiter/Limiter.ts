@@ -13,18 +13,14 @@ import type { ClientStats } from '../core/clientStats.js';
 import type { CongestionKind } from '../core/congestion.js';
 import type { ControlWindow } from '../core/controlWindow.js';
 import type { Decision } from '../core/decision.js';
-import { responseOutcome } from '../core/responseOutcome.js';
-import type { RetryReason } from '../core/retryReason.js';
-import { isLoadTimeout } from '../core/rules/loadTimeout.js';
 import type { Outcome, RequestSample } from '../core/sample.js';
 import { SeededRandom } from '../core/seededRandom.js';
 import { AbortedError } from '../errors/AbortedError.js';
 import { ClosedError } from '../errors/ClosedError.js';
-import { DeadlineError } from '../errors/DeadlineError.js';
 import type { H2flowError } from '../errors/H2flowError.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { OverloadError, type OverloadReason } from '../errors/OverloadError.js';
-import { TransportError, type TransportErrorDetails } from '../errors/TransportError.js';
+import type { TransportErrorDetails } from '../errors/TransportError.js';
 import { WindowAccumulator } from '../stats/windowAccumulator.js';
 import { AdmissionQueue, type DrainEstimate } from '../streams/admissionQueue.js';
 import { type ControlStep, controlLoop } from '../streams/controlLoop.js';
@@ -33,16 +29,11 @@ import { realTimeScheduler } from '../streams/realTimeScheduler.js';
 import { DeadlineTimers } from './deadlineTimers.js';
 import { Ledger } from './ledger.js';
 import { type LimiterOptions, resolveLimiterOptions } from './limiterOptions.js';
-import type { AcquireHandler, AcquireOptions, ResponseDetail } from './permit.js';
+import type { AcquireHandler, AcquireOptions } from './permit.js';
 import type { PolicyRules } from './policies/limiterPolicy.js';
 import { policyRules } from './policies/policyRules.js';
-import {
-  type CancelReason,
-  type SettleDetail,
-  Ticket,
-  type TicketHost,
-  type TicketState,
-} from './ticket.js';
+import { type SettleDetail, Ticket, type TicketState } from './ticket.js';
+import { TicketEnds } from './ticketEnds.js';
 
 /** What a limiter reads from the connections it limits (its driver's pool). */
 export interface LimiterPool {
@@ -59,14 +50,6 @@ export interface LimiterPool {
    */
   whyExpired?(): TransportErrorDetails | undefined;
 }
-
-/** The congestion signal a retryable end carries. */
-const congestionOfRetry: Readonly<Record<RetryReason, CongestionKind | undefined>> = {
-  'refused-stream': 'refusedStream',
-  'enhance-your-calm': 'enhanceYourCalm',
-  'goaway-unprocessed': undefined,
-  'session-not-ready': undefined,
-};
 
 /**
  * h2flow's controller as a component, for any HTTP/2 client: deadline-aware
@@ -106,8 +89,8 @@ export class Limiter {
   readonly #stopped = new Subject<void>();
   readonly #steps: Observable<ControlStep>;
   readonly #subscriptions: Subscription[] = [];
-  readonly #host: TicketHost = this.#hostFor();
   readonly #ledger: Ledger;
+  readonly #ends: TicketEnds;
   #lastWindow: ControlWindow | undefined;
   /** Service p99 of the latest window that had one, ms (0 until then). */
   #serviceP99Ms = 0;
@@ -140,9 +123,19 @@ export class Limiter {
       // Seeded, so a simulated run of the random order replays exactly.
       random: () => queueOrderRandom.next(),
     });
-    this.#deadlines = new DeadlineTimers(scheduler, (t) => this.#expire(t));
+    this.#deadlines = new DeadlineTimers(scheduler, (t) => this.#ends.expire(t));
     this.#accumulator = new WindowAccumulator(scheduler.now());
     this.#ledger = new Ledger(this.#accumulator);
+    this.#ends = new TicketEnds({
+      scheduler,
+      options: o,
+      accumulator: this.#accumulator,
+      queue: this.#queue,
+      ledger: this.#ledger,
+      settle: (t, outcome, error, detail) => this.#settle(t, outcome, error, detail),
+      pump: () => this.#pump(),
+      whyExpired: () => pool.whyExpired?.(),
+    });
     this.#connectionsTarget = policy.initialConnections(o);
     this.#steps = controlLoop(
       this.#accumulator,
@@ -178,7 +171,7 @@ export class Limiter {
     if (!(Number.isFinite(budgetMs) && budgetMs > 0)) {
       throw new InvalidOptionError('budgetMs', budgetMs, 'a finite number > 0');
     }
-    const t = new Ticket<R>(this.#nextId++, nowMs, budgetMs, handler, this.#host);
+    const t = new Ticket<R>(this.#nextId++, nowMs, budgetMs, handler, this.#ends);
     this.#ledger.submitted();
     if (this.#closed) {
       this.#settle(t, 'failed', new ClosedError(breakdownAt(t, budgetMs, nowMs)));
@@ -202,7 +195,7 @@ export class Limiter {
     t.awaitingDeadline = true;
     this.#deadlines.add(t);
     if (signal) {
-      const onAbort = (): void => this.#abort(t);
+      const onAbort = (): void => this.#ends.abort(t);
       signal.addEventListener('abort', onAbort, { once: true });
       t.detachAbort = () => signal.removeEventListener('abort', onAbort);
     }
@@ -245,70 +238,6 @@ export class Limiter {
       });
     }
     return this.#closing;
-  }
-
-  /** What permits report to: this limiter's own bookkeeping, out of the public surface. */
-  #hostFor(): TicketHost {
-    return {
-      now: () => this.scheduler.now(),
-      streamEnded: () => this.#accumulator.streamEnded(this.scheduler.now()),
-      settle: (t, outcome, error, detail) => this.#settle(t, outcome, error, detail),
-      responded: (t, status, response, detail) => this.#responded(t, status, response, detail),
-      failed: (t, details) => this.#failed(t, details),
-      retry: (t, reason, http2Code) => this.#retryEnd(t, reason, http2Code),
-      requeue: (t) => this.#requeue(t),
-      cancelled: (t, onWire) => this.#cancelled(t, onWire),
-    };
-  }
-
-  #responded<R>(t: Ticket<R>, status: number, response: R, detail: ResponseDetail): void {
-    if (t.state !== 'settled') {
-      const retryAfterMs = detail.retryAfterMs;
-      const { ok, congestion } = responseOutcome(status, retryAfterMs);
-      this.#settle(t, ok ? 'succeeded' : 'failed', undefined, {
-        response,
-        congestion,
-        status,
-        retryAfterMs,
-        httpError: !ok,
-      });
-    }
-    this.#pump();
-  }
-
-  #failed(t: Ticket<unknown>, details: TransportErrorDetails): void {
-    if (t.state !== 'settled') {
-      this.#settle(t, 'failed', new TransportError(details, this.#breakdown(t)));
-    }
-    this.#pump();
-  }
-
-  #retryEnd(t: Ticket<unknown>, reason: RetryReason, http2Code: number): void {
-    const congestion = congestionOfRetry[reason];
-    if (congestion) this.#accumulator.congestion(congestion);
-    if (t.state === 'settled') {
-      // Settled already (its deadline fired while the stream was out): only the slot comes back.
-    } else if (t.retries === 0 && this.scheduler.now() < t.deadlineAtMs) {
-      this.#retry(t, reason);
-    } else {
-      const detail = `${reason} again after one retry`;
-      this.#failed(t, { failure: 'retry-exhausted', detail, http2Code });
-      return;
-    }
-    this.#pump();
-  }
-
-  #requeue(t: Ticket<unknown>): void {
-    if (t.state !== 'in-flight') return;
-    t.resetAttempt();
-    t.state = 'queued';
-    this.#ledger.returned(false);
-    this.#queue.unshift(t);
-  }
-
-  #cancelled(t: Ticket<unknown>, onWire: boolean): void {
-    if (t.state !== 'settled') this.#settleCancelled(t, onWire);
-    this.#pump();
   }
 
   /** Settles a ticket exactly once: it leaves the queue's, the heap's and the signal's hold, then the books. */
@@ -394,98 +323,13 @@ export class Limiter {
     this.#pool.resize?.(next);
   }
 
-  /** Puts a ticket the server provably did not process back at the head of the queue, once. */
-  #retry(t: Ticket<unknown>, reason: RetryReason): void {
-    t.retries++;
-    t.resetAttempt();
-    this.#ledger.returned(true);
-    if (reason !== 'enhance-your-calm' && reason !== 'refused-stream') {
-      t.state = 'queued';
-      this.#queue.unshift(t);
-      return;
-    }
-    // ENHANCE_YOUR_CALM and REFUSED_STREAM say the server is loaded: retrying at once would hit it
-    // again in the same instant, so wait a jittered backoff (deterministic per id, so simulations replay).
-    const jitter = 0.5 + (Math.imul(t.id, 2654435761) >>> 0) / 2 ** 32;
-    t.state = 'retry-wait';
-    t.backoff = this.scheduler.schedule(
-      () => {
-        t.backoff = undefined;
-        if (t.state !== 'retry-wait') return;
-        t.state = 'queued';
-        this.#queue.unshift(t);
-        this.#pump();
-      },
-      Math.max(0, this.options.retryBackoffMs * jitter),
-    );
-  }
-
-  /** A ticket's deadline passed: it settles now, wherever it is. */
-  #expire(t: Ticket<unknown>): void {
-    t.awaitingDeadline = false;
-    if (t.state === 'in-flight') {
-      this.#cancelInFlight(t, 'deadline');
-      return;
-    }
-    if (t.state === 'queued') this.#queue.remove(t);
-    const breakdown = this.#breakdown(t);
-    const why = this.#pool.whyExpired?.();
-    if (why !== undefined) {
-      // It waited through reconnect attempts and no session ever came up: the cause is the
-      // connection (e.g. a TLS verification error), so say so rather than "deadline".
-      this.#settle(t, 'failed', new TransportError(why, breakdown));
-    } else {
-      // It waited its whole budget for a slot: load's doing by definition.
-      this.#settle(t, 'timedOut', new DeadlineError(breakdown, false), { congestion: 'timeout' });
-    }
-    this.#pump();
-  }
-
-  /** Cancels a ticket on the wire (deadline or abort) and settles it now, whatever the driver reports later. */
-  #cancelInFlight(t: Ticket<unknown>, reason: CancelReason): void {
-    t.cancelReason = reason;
-    t.onCancel?.();
-    // The stream was handed to a session (never queued inside nghttp2), so a cancel now is on the wire.
-    if (t.state === 'in-flight') this.#settleCancelled(t, true);
-  }
-
-  #settleCancelled(t: Ticket<unknown>, onWire: boolean): void {
-    const breakdown = this.#breakdown(t);
-    const wire = { cancelledOnWire: onWire };
-    if (t.cancelReason === 'abort') {
-      this.#settle(t, 'failed', new AbortedError(breakdown, onWire), wire);
-      return;
-    }
-    if (t.cancelReason === 'close') {
-      this.#settle(t, 'failed', new ClosedError(breakdown), wire);
-      return;
-    }
-    // A tail timeout, whose own service time ate the budget, is no load signal (core/rules/loadTimeout.ts).
-    const queueWaitMs = (t.dispatchedAtMs ?? this.scheduler.now()) - t.submittedAtMs;
-    const load = isLoadTimeout(queueWaitMs, t.budgetMs, this.options.queueTargetFraction);
-    this.#settle(t, 'timedOut', new DeadlineError(breakdown, onWire), {
-      congestion: load ? 'timeout' : undefined,
-      cancelledOnWire: onWire,
-    });
-  }
-
-  #abort(t: Ticket<unknown>): void {
-    if (t.state === 'in-flight') {
-      this.#cancelInFlight(t, 'abort');
-      return;
-    }
-    if (t.state === 'queued') this.#queue.remove(t);
-    if (t.state !== 'settled')
-      this.#settle(t, 'failed', new AbortedError(this.#breakdown(t), false));
-  }
-
   #shed(t: Ticket<unknown>, reason: OverloadReason, predictedWaitMs: number): void {
     this.#ledger.shed(reason);
-    this.#settle(t, 'rejected', new OverloadError(reason, predictedWaitMs, this.#breakdown(t)));
-  }
-
-  #breakdown(t: Ticket<unknown>) {
-    return breakdownAt(t, t.budgetMs, this.scheduler.now());
+    this.#settle(
+      t,
+      'rejected',
+      new OverloadError(reason, predictedWaitMs, breakdownAt(t, t.budgetMs, this.scheduler.now())),
+    );
   }
 
   #estimate(): DrainEstimate {
