@@ -2,8 +2,6 @@ import type { Subscription } from 'rxjs';
 import type { PhaseTimestamps } from '../core/budget.js';
 import type { CongestionKind } from '../core/congestion.js';
 import type { RetryReason } from '../core/retryReason.js';
-import type { Outcome } from '../core/sample.js';
-import type { H2flowError } from '../errors/H2flowError.js';
 import type { TransportErrorDetails } from '../errors/TransportError.js';
 import type { AcquireHandler, Permit, ResponseDetail } from './permit.js';
 
@@ -28,13 +26,6 @@ export interface SettleDetail<R> {
 export interface TicketHost {
   /** A granted attempt's stream ended (any way), at the limiter's now. */
   streamEnded(): void;
-  /** Settles the ticket exactly once. */
-  settle<R>(
-    ticket: Ticket<R>,
-    outcome: Outcome,
-    error: H2flowError | undefined,
-    detail?: SettleDetail<R>,
-  ): void;
   /** A response ended with `status`. */
   responded<R>(ticket: Ticket<R>, status: number, response: R, detail: ResponseDetail): void;
   /** The stream failed below HTTP. */

@@ -70,16 +70,6 @@ export class TicketEnds implements TicketHost {
     this.#c.accumulator.streamEnded(this.#c.scheduler.now());
   }
 
-  /** Settles exactly once (the limiter's). */
-  settle<R>(
-    t: Ticket<R>,
-    outcome: Outcome,
-    error: H2flowError | undefined,
-    detail?: SettleDetail<R>,
-  ): void {
-    this.#c.settle(t, outcome, error, detail);
-  }
-
   /** A response ended with `status`. */
   responded<R>(t: Ticket<R>, status: number, response: R, detail: ResponseDetail): void {
     if (t.state !== 'settled') {
