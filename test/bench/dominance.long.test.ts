@@ -1,6 +1,7 @@
 /**
  * Issue 11's dominance matrix, short: every embedded-server condition of
- * bench/dominance.ts for one round of 5 s per client (the spike's run 8 s),
+ * bench/dominance.ts for one round of 5 s per client (the spike's run 8 s;
+ * the capped row three, see `roundsOf`),
  * with `h2flow serve` in its own process as the bench runs it (so the server
  * has a core of its own; in this process, a busy box starved the server and
  * the ratio measured the client's CPU, not the controller), asserting the
@@ -74,8 +75,16 @@ const startServer: StartConditionServer = async (c) => {
   return { target: { url: `${server.origin}/` }, stop: () => server.stop() };
 };
 
-/** Most a condition may take: two runs and two probes, each at most its arrival phase plus one budget, and slack. */
-const limitMs = (c: DominanceCondition) => 4 * (c.durationMs + c.timeoutMs) + 15_000;
+/**
+ * Rounds per condition: one, but three for the capped row, judged on their medians. Its bounds
+ * compare runs made seconds apart on one connection, and a neighbour's CPU burst on a shared box
+ * moves a single 5 s run by ±10% whichever client it lands on (naive 1,486–1,836/s and adaptive
+ * 1,645–1,813/s over three rounds beside a busy core); in CI one such round read 0.936 × naive.
+ */
+const roundsOf = (c: DominanceCondition) => (c.kind === 'capped' ? 3 : 1);
+
+/** Most a condition may take: per round two runs and two probes, each at most its arrival phase plus one budget, and slack. */
+const limitMs = (c: DominanceCondition) => roundsOf(c) * 4 * (c.durationMs + c.timeoutMs) + 15_000;
 
 const summaries: ConditionSummary[] = [];
 
@@ -88,7 +97,7 @@ describe('dominance matrix, short (issue 11)', () => {
     test(
       `${c.name} (${c.kind}): ${c.description}`,
       async () => {
-        const rounds = await runCondition(c, 1, startServer);
+        const rounds = await runCondition(c, roundsOf(c), startServer);
         const s = summarize(c, rounds, bounds);
         summaries.push(s);
         expect({ condition: c.name, failed: s.failed }).toEqual({
