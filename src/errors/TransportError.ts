@@ -8,6 +8,8 @@ import { H2flowError } from './H2flowError.js';
  * - `goaway`: the session went away and the stream cannot be retried;
  * - `session-closed`: the connection was lost mid-stream;
  * - `response-too-large`: the response passed `maxResponseBytes`;
+ * - `request-body`: the streamed request body's source failed, so the
+ *   stream was reset (RST_STREAM(CANCEL)) rather than ended short;
  * - `protocol`: anything else the HTTP/2 layer reported;
  * - `retry-exhausted`: a retryable failure happened again after its one retry.
  */
@@ -17,6 +19,7 @@ export type TransportFailure =
   | 'goaway'
   | 'session-closed'
   | 'response-too-large'
+  | 'request-body'
   | 'protocol'
   | 'retry-exhausted';
 

@@ -18,6 +18,7 @@ import {
   type StreamCloseFacts,
 } from './classifyStreamClose.js';
 import type { H2Session } from './H2Session.js';
+import { pumpRequestBody } from './requestBodyPump.js';
 import type { SessionStream } from './sessionHooks.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
@@ -56,10 +57,13 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
   #contentLength: number | undefined;
   #chunks: Buffer[] = [];
   #bytes = 0;
+  #trailers: IncomingHttpHeaders | undefined;
+  #stopBody: (() => void) | undefined;
   #goaway: GoawayRecord | undefined;
   #error: (Error & { code?: string }) | undefined;
   #cancelled: StreamCloseFacts['cancelled'];
   #tooLarge: StreamCloseFacts['tooLarge'];
+  #bodyFailed: StreamCloseFacts['bodyFailed'];
   #response: StreamCloseFacts['response'];
 
   constructor(
@@ -82,7 +86,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
    * RFC 9113 §8.2) is accepted and fails with a `protocol` error.
    */
   open(): OpenResult {
-    const { body, method, path } = this.#request;
+    const { body, bodySource, method, path } = this.#request;
     const bodyBytes = body?.byteLength ?? 0;
     // Read before HEADERS goes out: the window this body has to get through.
     this.#windowStalled = bodyBytes > 0 && this.#session.bodyWillStall(bodyBytes);
@@ -90,7 +94,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     try {
       stream = this.#session.request(
         { ...this.#request.headers, ':method': method, ':path': path },
-        { endStream: body === undefined },
+        { endStream: body === undefined && bodySource === undefined },
       );
     } catch (error) {
       if (this.#session.unusable) return 'session-unusable';
@@ -109,7 +113,11 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     stream.on('finish', H2Dispatch.#onFinishEvent);
     stream.on('error', H2Dispatch.#onErrorEvent);
     stream.on('close', H2Dispatch.#onCloseEvent);
+    if (this.#listener.onData !== undefined) stream.on('trailers', H2Dispatch.#onTrailersEvent);
     if (body !== undefined) stream.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    else if (bodySource !== undefined) {
+      this.#stopBody = pumpRequestBody(bodySource, stream, (error) => this.#onBodyFailed(error));
+    }
     return 'opened';
   }
 
@@ -122,6 +130,10 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
 
   static #onDataEvent(this: DispatchedStream, chunk: Buffer): void {
     this[dispatchOf].#onData(chunk);
+  }
+
+  static #onTrailersEvent(this: DispatchedStream, trailers: IncomingHttpHeaders): void {
+    this[dispatchOf].#trailers = trailers;
   }
 
   static #onEndEvent(this: DispatchedStream): void {
@@ -165,6 +177,19 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     if (!stream.closed) stream.close(NGHTTP2_CANCEL);
   }
 
+  /** Resumes a response the streaming listener paused. */
+  resume(): void {
+    if (!this.#done) this.#stream?.resume();
+  }
+
+  /** The streamed body's source threw: reset the stream, so the server never takes a short body for whole. */
+  #onBodyFailed(error: Error): void {
+    if (this.#done || this.#cancelled !== undefined || this.#bodyFailed !== undefined) return;
+    this.#bodyFailed = { atMs: this.#scheduler.now(), detail: error.message };
+    const stream = this.#stream;
+    if (stream !== undefined && !stream.closed) stream.close(NGHTTP2_CANCEL);
+  }
+
   /** A GOAWAY arrived while this stream was open. */
   onGoaway(record: GoawayRecord): void {
     // A stream nghttp2 already closed (e.g. by the peer's RST_STREAM) keeps
@@ -175,26 +200,27 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
   #onResponse(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
     if (this.#done) return;
     const status = Number(headers[':status']);
-    const copy: Record<string, string | string[] | undefined> = {};
-    for (const name in headers) {
-      // Pseudo-headers (RFC 9113 §8.3.2) are not response headers.
-      if (name.charCodeAt(0) !== 0x3a) copy[name] = headers[name];
-    }
+    const copy = withoutPseudoHeaders(headers);
     this.#status = status;
     this.#headers = copy;
-    this.#listener.onHeaders(this.#scheduler.now(), status);
+    this.#listener.onHeaders(this.#scheduler.now(), status, copy);
     const length = Number(headers['content-length']);
     if (headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0) {
       this.#contentLength = length;
-      // No need to receive a body we already know is too large.
-      if (length > this.#request.maxResponseBytes) this.#protectiveReset(length);
+      // No need to receive a body we already know is too large (a streaming listener takes any size).
+      if (length > this.#request.maxResponseBytes && this.#listener.onData === undefined) {
+        this.#protectiveReset(length);
+      }
     }
   }
 
   #onData(chunk: Buffer): void {
-    if (this.#tooLarge !== undefined || this.#cancelled !== undefined) return;
+    if (this.#tooLarge !== undefined || this.#cancelled !== undefined || this.#done) return;
     this.#bytes += chunk.byteLength;
-    if (this.#bytes > this.#request.maxResponseBytes) this.#protectiveReset(this.#bytes);
+    const onData = this.#listener.onData;
+    if (onData !== undefined) {
+      if (!onData.call(this.#listener, chunk)) this.#stream?.pause();
+    } else if (this.#bytes > this.#request.maxResponseBytes) this.#protectiveReset(this.#bytes);
     else this.#chunks.push(chunk);
   }
 
@@ -229,14 +255,17 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     this.#response = {
       status: this.#status,
       headers: this.#headers,
-      body: this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#bytes),
+      // A streaming listener has had the chunks already: its body is empty.
+      body: this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks),
       atMs: this.#scheduler.now(),
+      ...(this.#trailers === undefined ? {} : { trailers: withoutPseudoHeaders(this.#trailers) }),
     };
     this.#chunks = [];
   }
 
   #onClose(): void {
     this.#session.streams.delete(this);
+    this.#stopBody?.();
     this.#finish(this.#facts());
   }
 
@@ -246,6 +275,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
       atMs,
       cancelled: this.#cancelled,
       tooLarge: this.#tooLarge,
+      bodyFailed: this.#bodyFailed,
       response: this.#response,
       streamId: this.#stream?.id,
       goaway: this.#goaway,
@@ -261,4 +291,13 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     const outcome: DispatchOutcome = classifyStreamClose(facts);
     this.#listener.onDone(outcome);
   }
+}
+
+/** Header fields without the pseudo-headers (RFC 9113 §8.3.2), which are not response headers. */
+function withoutPseudoHeaders(headers: IncomingHttpHeaders): ResponseHeaders {
+  const copy: Record<string, string | string[] | undefined> = {};
+  for (const name in headers) {
+    if (name.charCodeAt(0) !== 0x3a) copy[name] = headers[name];
+  }
+  return copy;
 }

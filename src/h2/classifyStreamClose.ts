@@ -20,6 +20,8 @@ export interface StreamCloseFacts {
   readonly tooLarge:
     | { readonly atMs: number; readonly bytes: number; readonly limit: number }
     | undefined;
+  /** Set when a streamed request body's source failed and we reset the stream. */
+  readonly bodyFailed: { readonly atMs: number; readonly detail: string } | undefined;
   /** The complete response (final HEADERS and END_STREAM both seen), if any. */
   readonly response:
     | {
@@ -27,6 +29,7 @@ export interface StreamCloseFacts {
         readonly headers: ResponseHeaders;
         readonly body: Uint8Array;
         readonly atMs: number;
+        readonly trailers?: ResponseHeaders | undefined;
       }
     | undefined;
   /** The stream's id on the session. */
@@ -45,8 +48,8 @@ export interface StreamCloseFacts {
 
 /**
  * Maps how a stream ended to its {@link DispatchOutcome}. The order matters:
- * - our own cancel and our own protective reset come first, because they
- *   explain the RST_STREAM code Node reports afterwards;
+ * - our own cancel, our own protective reset and a failed body source come
+ *   first, because they explain the RST_STREAM code Node reports afterwards;
  * - a complete response wins over anything later (a server may send
  *   RST_STREAM(NO_ERROR) after the response to stop our upload, RFC 9113 §8.1);
  * - streams above a GOAWAY's last-stream-id were not processed (RFC 9113
@@ -66,6 +69,15 @@ export function classifyStreamClose(f: StreamCloseFacts): DispatchOutcome {
       detail: `response body passed maxResponseBytes (${f.tooLarge.bytes} > ${f.tooLarge.limit}); sent RST_STREAM(CANCEL)`,
       http2Code: NGHTTP2_CANCEL,
       atMs: f.tooLarge.atMs,
+    };
+  }
+  if (f.bodyFailed) {
+    return {
+      kind: 'error',
+      failure: 'request-body',
+      detail: `the request body's source failed (${f.bodyFailed.detail}); sent RST_STREAM(CANCEL)`,
+      http2Code: NGHTTP2_CANCEL,
+      atMs: f.bodyFailed.atMs,
     };
   }
   if (f.response) return { kind: 'response', ...f.response };

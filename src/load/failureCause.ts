@@ -51,6 +51,8 @@ function transportCause(error: TransportError): FailureCause {
       return `protocol connection lost${error.causeCode ? ` ${error.causeCode}` : ''}`;
     case 'response-too-large':
       return 'response too large';
+    case 'request-body':
+      return 'request body source failed';
     case 'retry-exhausted':
       return `protocol retry exhausted${name ? ` ${name}` : ''}`;
     case 'protocol':

@@ -285,7 +285,7 @@ export class SimConnection implements ClientSession, StreamHost {
       this.cancelTooLarge(stream);
       return;
     }
-    stream.listener.onHeaders(atMs, scenario.response.status);
+    stream.listener.onHeaders(atMs, scenario.response.status, this.#ctx.responseHeaders);
   }
 
   /** @internal The response ended. */

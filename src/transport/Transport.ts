@@ -20,6 +20,12 @@ export interface TransportRequest {
   readonly headers: RequestHeaders;
   /** Request body, or `undefined` for none. */
   readonly body: Uint8Array | undefined;
+  /**
+   * A body streamed from this source instead of `body` (which is then
+   * `undefined`): read only once the stream is open, written with the
+   * stream's backpressure. A transport that cannot stream leaves it unread.
+   */
+  readonly bodySource?: AsyncIterable<Uint8Array> | undefined;
   /** Absolute deadline on the transport's clock, ms. */
   readonly deadlineAtMs: number;
   /** A response body longer than this fails the stream (and resets it). */
@@ -38,6 +44,8 @@ export type DispatchOutcome =
       readonly body: Uint8Array;
       /** Response end, ms. */
       readonly atMs: number;
+      /** Trailing HEADERS (RFC 9113 §8.1), when the listener streams and the server sent any. */
+      readonly trailers?: ResponseHeaders | undefined;
       /**
        * True if the response body waited on the client's own receive window
        * (connection or stream level, RFC 9113 §6.9): the peer had DATA to
@@ -63,6 +71,7 @@ export type DispatchOutcome =
         | 'goaway'
         | 'session-closed'
         | 'response-too-large'
+        | 'request-body'
         | 'protocol';
       readonly detail: string;
       readonly http2Code?: number | undefined;
@@ -82,7 +91,15 @@ export interface DispatchListener {
   /** The request body was fully written (end of the `sending` phase). */
   onSent(atMs: number, windowStalled: boolean): void;
   /** Response HEADERS arrived (end of the `awaiting` phase). */
-  onHeaders(atMs: number, status: number): void;
+  onHeaders(atMs: number, status: number, headers: ResponseHeaders): void;
+  /**
+   * Present to stream the response: each DATA chunk comes here as it
+   * arrives instead of being collected (so `maxResponseBytes` does not
+   * apply and the `response` outcome's body is empty). Returning false
+   * pauses the stream, and with it the peer's flow-control credit, until
+   * {@link DispatchHandle.resume}.
+   */
+  onData?(chunk: Uint8Array): boolean;
   /** The final outcome; called exactly once, after which nothing else is called. */
   onDone(outcome: DispatchOutcome): void;
 }
@@ -94,6 +111,8 @@ export interface DispatchHandle {
    * RST_STREAM(CANCEL); `onDone` then reports `cancelled` with `onWire`.
    */
   cancel(): void;
+  /** Resumes a response a streaming listener paused (`onData` returned false). */
+  resume?(): void;
 }
 
 /** Session-level events the control loop counts as signals. */

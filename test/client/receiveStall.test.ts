@@ -30,7 +30,7 @@ function receiveStalling(inner: FakeTransport): Transport & { readonly marked: (
     dispatch(request: TransportRequest, listener: DispatchListener): DispatchHandle | undefined {
       return inner.dispatch(request, {
         onSent: (atMs, stalled) => listener.onSent(atMs, stalled),
-        onHeaders: (atMs, status) => listener.onHeaders(atMs, status),
+        onHeaders: (atMs, status, headers) => listener.onHeaders(atMs, status, headers),
         onDone: (outcome) => {
           const stalled = outcome.kind === 'response' && request.id % 2 === 1;
           if (stalled) marked++;

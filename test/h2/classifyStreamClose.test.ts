@@ -4,6 +4,7 @@ import { classifyStreamClose, type StreamCloseFacts } from '../../src/h2/classif
 const base: StreamCloseFacts = {
   cancelled: undefined,
   tooLarge: undefined,
+  bodyFailed: undefined,
   response: undefined,
   streamId: 21,
   goaway: undefined,

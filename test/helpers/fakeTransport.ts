@@ -98,7 +98,7 @@ export class FakeTransport implements Transport {
         return finish({ kind: 'retryable', reason: r.retryable, http2Code: 7, atMs });
       if ('error' in r) return finish({ kind: 'error', failure: r.error, detail: 'fake', atMs });
       listener.onSent(atMs, false);
-      listener.onHeaders(atMs, r.status ?? 200);
+      listener.onHeaders(atMs, r.status ?? 200, {});
       finish({
         kind: 'response',
         status: r.status ?? 200,
