@@ -16,6 +16,13 @@ import {
 } from './clientOptions.js';
 import { type ClientRequest, type ClientResponse, normalizeRequest } from './clientRequest.js';
 import { Job, type SettleCallback } from './job.js';
+import { StreamJob } from './streamJob.js';
+import {
+  normalizeStreamRequest,
+  type StreamControl,
+  type StreamRequest,
+  type StreamSink,
+} from './streamRequest.js';
 
 /** ENHANCE_YOUR_CALM (RFC 9113 §7). */
 const enhanceYourCalmCode = 0xb;
@@ -134,6 +141,22 @@ export class AdaptiveClient {
     const req = normalizeRequest(request);
     const job = new Job(req, this.options.maxResponseBytes, this.#transport, callback);
     this.limiter.acquire({ budgetMs: req.timeoutMs, signal: request.signal }, job);
+  }
+
+  /**
+   * Sends a request and hands its response to `sink` as it arrives (what
+   * `h2flow/undici` drives): HEADERS and each DATA chunk, with pause and
+   * resume, then exactly one `onEnd` or `onError`. The body may be chunks
+   * from an async iterable. The budget runs from now to the response's last
+   * byte, so a reader that stalls a paused stream spends it. Shed, expired,
+   * aborted and failed requests reach `onError` as `send`'s do; a malformed
+   * request throws an `InvalidOptionError`.
+   */
+  stream(request: StreamRequest, sink: StreamSink): StreamControl {
+    const req = normalizeStreamRequest(request);
+    const job = new StreamJob(req, this.#transport, sink);
+    job.started(this.limiter.acquire({ budgetMs: req.timeoutMs, signal: request.signal }, job));
+    return job;
   }
 
   /** The counters now. They reconcile: submitted = succeeded + rejected + timedOut + failed + inFlight + queued. */

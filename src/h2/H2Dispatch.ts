@@ -177,6 +177,11 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     if (!stream.closed) stream.close(NGHTTP2_CANCEL);
   }
 
+  /** Pauses a streamed response (its listener's `onData` returns false to the same effect). */
+  pause(): void {
+    if (!this.#done) this.#stream?.pause();
+  }
+
   /** Resumes a response the streaming listener paused. */
   resume(): void {
     if (!this.#done) this.#stream?.resume();

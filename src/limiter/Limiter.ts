@@ -29,7 +29,7 @@ import { realTimeScheduler } from '../streams/realTimeScheduler.js';
 import { DeadlineTimers } from './deadlineTimers.js';
 import { Ledger } from './ledger.js';
 import { type LimiterOptions, resolveLimiterOptions } from './limiterOptions.js';
-import type { AcquireHandler, AcquireOptions } from './permit.js';
+import type { AcquireHandler, AcquireOptions, Acquisition } from './permit.js';
 import type { PolicyRules } from './policies/limiterPolicy.js';
 import { policyRules } from './policies/policyRules.js';
 import { type SettleDetail, Ticket, type TicketState } from './ticket.js';
@@ -163,9 +163,12 @@ export class Limiter {
    * Asks for a stream slot for one request. The handler's `onGrant` gets a
    * permit when a slot is free (at once, or from {@link capacityChanged});
    * `onSettle` gets the one result. A request that admission sheds, or that
-   * arrives after {@link close}, settles before `acquire` returns.
+   * arrives after {@link close}, settles before `acquire` returns. Returns
+   * its {@link Acquisition}, whose `abort()` cancels it as its signal would
+   * (a driver without an AbortSignal, such as undici's handlers, needs no
+   * AbortController per request).
    */
-  acquire<R>(request: AcquireOptions, handler: AcquireHandler<R>): void {
+  acquire<R>(request: AcquireOptions, handler: AcquireHandler<R>): Acquisition {
     const nowMs = this.scheduler.now();
     const budgetMs = request.budgetMs ?? this.options.timeoutMs;
     if (!(Number.isFinite(budgetMs) && budgetMs > 0)) {
@@ -175,21 +178,21 @@ export class Limiter {
     this.#ledger.submitted();
     if (this.#closed) {
       this.#settle(t, 'failed', new ClosedError(breakdownAt(t, budgetMs, nowMs)));
-      return;
+      return t;
     }
     const signal = request.signal;
     if (signal?.aborted) {
       this.#settle(t, 'failed', new AbortedError(breakdownAt(t, budgetMs, nowMs), false));
-      return;
+      return t;
     }
     if (this.#gate && !this.#gate.tryTake()) {
       this.#shed(t, 'rate-limit', this.#gate.msUntilToken());
-      return;
+      return t;
     }
     const verdict = this.#queue.offer(t, budgetMs, this.#estimate());
     if (!verdict.admit) {
       this.#shed(t, verdict.reason, verdict.predictedWaitMs);
-      return;
+      return t;
     }
     this.#accumulator.admitted();
     t.awaitingDeadline = true;
@@ -200,6 +203,7 @@ export class Limiter {
       t.detachAbort = () => signal.removeEventListener('abort', onAbort);
     }
     this.#pump();
+    return t;
   }
 
   /** Slots may have freed or sessions changed: grants waiting requests what is free now. */

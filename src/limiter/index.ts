@@ -41,4 +41,10 @@ export {
   limiterOptionNames,
   resolveLimiterOptions,
 } from './limiterOptions.js';
-export type { AcquireHandler, AcquireOptions, Permit, ResponseDetail } from './permit.js';
+export type {
+  AcquireHandler,
+  AcquireOptions,
+  Acquisition,
+  Permit,
+  ResponseDetail,
+} from './permit.js';

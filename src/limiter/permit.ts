@@ -34,6 +34,18 @@ export interface AcquireHandler<R> {
   onSettle(error: H2flowError | undefined, response: R | undefined): void;
 }
 
+/** What {@link Limiter.acquire} returns: the request's handle, whether it waits, flies or has settled. */
+export interface Acquisition {
+  /** Unique per limiter (the permit's id, once granted). */
+  readonly id: number;
+  /**
+   * Cancels the request as its caller's abort, the same as its `signal`
+   * firing: locally while it waits, with RST_STREAM(CANCEL) once in flight;
+   * it settles with an `AbortedError`. Nothing happens once it has settled.
+   */
+  abort(): void;
+}
+
 /** What a response's end tells the limiter besides its status. */
 export interface ResponseDetail {
   /** Its `retry-after`, ms (RFC 9110 §10.2.3), if it carried one. */

@@ -3,7 +3,7 @@ import type { PhaseTimestamps } from '../core/budget.js';
 import type { CongestionKind } from '../core/congestion.js';
 import type { RetryReason } from '../core/retryReason.js';
 import type { TransportErrorDetails } from '../errors/TransportError.js';
-import type { AcquireHandler, Permit, ResponseDetail } from './permit.js';
+import type { AcquireHandler, Acquisition, Permit, ResponseDetail } from './permit.js';
 
 /** Where a ticket is in its life. `queued` → `in-flight` → (`retry-wait` → `queued` → …) → `settled`. */
 export type TicketState = 'queued' | 'retry-wait' | 'in-flight' | 'settled';
@@ -36,6 +36,8 @@ export interface TicketHost {
   requeue(ticket: Ticket<unknown>): void;
   /** The stream ended cancelled. */
   cancelled(ticket: Ticket<unknown>, onWire: boolean): void;
+  /** The caller aborted it. */
+  abort(ticket: Ticket<unknown>): void;
   /** The limiter's clock, ms. */
   now(): number;
 }
@@ -46,7 +48,7 @@ export interface TicketHost {
  * request, reused across a retry; the deadline lives in the limiter's one
  * heap of deadlines, not in a timer of its own.
  */
-export class Ticket<R> implements Permit<R>, PhaseTimestamps {
+export class Ticket<R> implements Permit<R>, Acquisition, PhaseTimestamps {
   state: TicketState = 'queued';
   dispatchedAtMs: number | undefined;
   sentAtMs: number | undefined;
@@ -123,6 +125,10 @@ export class Ticket<R> implements Permit<R>, PhaseTimestamps {
 
   cancelled(onWire: boolean): void {
     if (this.#end()) this.host.cancelled(this, onWire);
+  }
+
+  abort(): void {
+    this.host.abort(this);
   }
 
   /** Ends the current attempt's stream once; false if it had already ended. */

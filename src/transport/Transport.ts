@@ -111,7 +111,9 @@ export interface DispatchHandle {
    * RST_STREAM(CANCEL); `onDone` then reports `cancelled` with `onWire`.
    */
   cancel(): void;
-  /** Resumes a response a streaming listener paused (`onData` returned false). */
+  /** Pauses a streamed response: no `onData` until {@link resume}, and the peer stops at the windows. */
+  pause?(): void;
+  /** Resumes a response a streaming listener paused (`onData` returned false, or {@link pause}). */
   resume?(): void;
 }
 

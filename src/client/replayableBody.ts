@@ -1,0 +1,59 @@
+/** The most of a streamed body kept for a replay, bytes: a request body of an API call fits. */
+export const replayLimitBytes = 64 * 1024;
+
+/**
+ * A streamed request body that can be sent again if the server provably did
+ * not process it (REFUSED_STREAM, or a GOAWAY below its stream id): it keeps
+ * the chunks it has read while they total at most {@link replayLimitBytes}.
+ * Each `[Symbol.asyncIterator]()` is one attempt: it yields what was kept,
+ * then reads on from the source. A body that outgrew the limit cannot be
+ * replayed (`replayable` is false), so such a request fails rather than
+ * being sent short. An attempt that stops early leaves the source open for
+ * the next one; {@link close} ends it for good.
+ */
+export class ReplayableBody implements AsyncIterable<Uint8Array> {
+  readonly #source: AsyncIterator<Uint8Array>;
+  #kept: Uint8Array[] | undefined = [];
+  #keptBytes = 0;
+  #exhausted = false;
+  #closed = false;
+
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.#source = source[Symbol.asyncIterator]();
+  }
+
+  /** True while every byte read so far is kept: another attempt can send the whole body. */
+  get replayable(): boolean {
+    return this.#kept !== undefined;
+  }
+
+  /** Ends the source (its `finally` runs); later attempts read nothing more from it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#kept = undefined;
+    if (!this.#exhausted) void this.#source.return?.()?.catch(() => {});
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    if (this.#kept === undefined)
+      throw new Error('the request body was a stream already sent once');
+    for (const chunk of [...this.#kept]) yield chunk;
+    while (!this.#exhausted && !this.#closed) {
+      const next = await this.#source.next();
+      if (next.done) {
+        this.#exhausted = true;
+        return;
+      }
+      this.#keep(next.value);
+      yield next.value;
+    }
+  }
+
+  #keep(chunk: Uint8Array): void {
+    if (this.#kept === undefined) return;
+    this.#keptBytes += chunk.byteLength;
+    if (this.#keptBytes > replayLimitBytes) this.#kept = undefined;
+    else this.#kept.push(chunk);
+  }
+}
