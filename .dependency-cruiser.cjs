@@ -76,10 +76,15 @@ module.exports = {
     ),
     layer(
       'client',
-      '^src/(h2|sim|server|cli)/',
+      '^src/(h2|sim|server|cli|undici)/',
       'client/ drives the Transport interface only; h2/ and sim/ implement it.',
     ),
-    layer('h2', '^src/(sim|server|client|report|cli)/', 'h2/ implements transport/ only.'),
+    layer('h2', '^src/(sim|server|client|report|cli|undici)/', 'h2/ implements transport/ only.'),
+    layer(
+      'undici',
+      '^src/(sim|server|report|load|tune|cli|metrics)/|node_modules/undici/',
+      "undici/ is h2flow/undici: undici's dispatcher contract over the client (src/createClient.ts); it never loads undici, so Node's global fetch needs nothing installed.",
+    ),
     layer(
       'sim',
       '^src/(h2|server|report|cli)/',

@@ -5,7 +5,7 @@ import {
   resolveClientOptions,
 } from './client/clientOptions.js';
 import { createH2Transport } from './h2/H2Transport.js';
-import type { H2TransportOptions } from './h2/H2TransportOptions.js';
+import { type H2TransportOptions, resolveH2TransportOptions } from './h2/H2TransportOptions.js';
 
 /** Transport options `createClient` passes through to the `node:http2` transport. */
 const transportKeys = [
@@ -33,6 +33,34 @@ export type CreateClientOptions = Partial<ClientOptions> &
  * `InvalidOptionError` (a RangeError) naming the option and its value.
  */
 export function createClient(origin: string, options: CreateClientOptions = {}): AdaptiveClient {
+  const { clientOptions, transportOptions } = splitClientOptions(options);
+  const fixed = clientOptions.policy === 'fixed';
+  const maxConnections =
+    clientOptions.maxConnections ??
+    (fixed ? clientOptions.connections : undefined) ??
+    defaultClientOptions.maxConnections;
+  const transport = createH2Transport(origin, {
+    ...transportOptions,
+    maxConnections: Math.max(1, maxConnections),
+  });
+  try {
+    return new AdaptiveClient(transport, { origin: transport.origin, ...clientOptions });
+  } catch (error) {
+    void transport.close();
+    throw error;
+  }
+}
+
+/**
+ * Splits {@link CreateClientOptions} into the client's and the transport's,
+ * and validates both without opening anything: an `InvalidOptionError`
+ * names the first bad option (an agent checks its options this way before
+ * its first request).
+ */
+export function splitClientOptions(options: CreateClientOptions): {
+  readonly clientOptions: Partial<ClientOptions>;
+  readonly transportOptions: Partial<H2TransportOptions>;
+} {
   const clientOptions: Record<string, unknown> = {};
   const transportOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
@@ -40,26 +68,10 @@ export function createClient(origin: string, options: CreateClientOptions = {}):
     if ((transportKeys as readonly string[]).includes(key)) transportOptions[key] = value;
     else clientOptions[key] = value;
   }
-  // Validate before the transport exists: it connects at once, and bad options must open nothing (test/input).
   resolveClientOptions(clientOptions as Partial<ClientOptions>);
-  // The pool must be allowed to open what the controller may ask for.
-  const fixed = clientOptions.policy === 'fixed';
-  const maxConnections =
-    (clientOptions.maxConnections as number | undefined) ??
-    (fixed ? (clientOptions.connections as number | undefined) : undefined) ??
-    defaultClientOptions.maxConnections;
-  const transport = createH2Transport(origin, {
-    ...(transportOptions as Partial<H2TransportOptions>),
-    maxConnections: Math.max(1, maxConnections),
-  });
-  try {
-    // The metrics' origin label defaults to the normalized URL origin; an explicit `origin` option wins.
-    return new AdaptiveClient(transport, {
-      origin: transport.origin,
-      ...clientOptions,
-    } as Partial<ClientOptions>);
-  } catch (error) {
-    void transport.close();
-    throw error;
-  }
+  resolveH2TransportOptions(transportOptions as Partial<H2TransportOptions>);
+  return {
+    clientOptions: clientOptions as Partial<ClientOptions>,
+    transportOptions: transportOptions as Partial<H2TransportOptions>,
+  };
 }

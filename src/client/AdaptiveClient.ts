@@ -212,6 +212,10 @@ export class AdaptiveClient {
     } else if (event.kind === 'connection-error') {
       // A lost or refused connection is no load signal: the window's ready sessions tell the path.
       this.#connectionError = event;
+      // One that will not come good soon fails the waiting requests now, with its cause.
+      if (event.lasting === true && this.#transport.capacity().readySessions === 0) {
+        this.limiter.failWaiting(this.#whyExpired()!);
+      }
     } else if (event.kind === 'session-ready') {
       this.#connectionError = undefined;
     }

@@ -43,6 +43,22 @@ export const closeGraceMs = 2_000;
 export const alpnNotH2Code = 'H2FLOW_ALPN_NOT_H2';
 
 /**
+ * The `causeCode` of a cleartext session whose server answered the h2c
+ * preface with something other than SETTINGS (RFC 9113 §3.4): an HTTP/1.x
+ * server replies `400 Bad Request`, which Node reports as a bare
+ * `ERR_HTTP2_ERROR` ("Protocol error").
+ */
+export const notH2Code = 'H2FLOW_NOT_H2';
+
+const certificateCode =
+  /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+|CERT_\w+|ERR_TLS_CERT\w*|HOSTNAME_MISMATCH)$/;
+
+/** True for Node's codes of a certificate the client does not trust (tls.checkServerIdentity, OpenSSL's verify errors). */
+export function isCertificateCode(code: string): boolean {
+  return certificateCode.test(code);
+}
+
+/**
  * One `node:http2` client session and the facts the pool decides on: its
  * state, the peer's live SETTINGS_MAX_CONCURRENT_STREAMS, the streams in
  * flight on it, and its flow-control and output state.
@@ -315,6 +331,15 @@ function sessionFailure(
     return {
       detail: `the TLS server did not select h2 by ALPN (it selected ${alpn === false ? 'none' : alpn})`,
       causeCode: alpnNotH2Code,
+      lasting: true,
+    };
+  }
+  if (!wasReady && e?.code === 'ERR_HTTP2_ERROR' && alpn === 'h2c') {
+    return {
+      detail:
+        'the server does not speak HTTP/2 with prior knowledge: its first bytes were not a SETTINGS frame (an HTTP/1.x server answers so)',
+      causeCode: notH2Code,
+      lasting: true,
     };
   }
   return {
@@ -324,5 +349,6 @@ function sessionFailure(
         ? 'connection closed by the server'
         : 'connection closed before the server sent SETTINGS',
     causeCode: e?.code,
+    lasting: e?.code !== undefined && isCertificateCode(e.code),
   };
 }

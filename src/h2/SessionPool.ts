@@ -181,6 +181,7 @@ export class SessionPool {
         sessionId: session.id,
         detail: failure.detail,
         causeCode: failure.causeCode,
+        lasting: failure.lasting,
         atMs,
       });
     }

@@ -21,6 +21,8 @@ export interface SessionFailure {
   readonly detail: string;
   /** Node's error code (e.g. `ECONNREFUSED`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`), if there was one. */
   readonly causeCode: string | undefined;
+  /** True when connecting again will not help soon: the server does not speak HTTP/2, or its certificate is refused. */
+  readonly lasting: boolean;
 }
 
 /** One stream's view of its session: how it learns about a GOAWAY while it is open. */

@@ -216,6 +216,16 @@ export class Limiter {
     this.#accumulator.congestion(kind);
   }
 
+  /**
+   * Fails every waiting request now with a `TransportError` of `details`:
+   * for a path that cannot carry anything (the server does not speak
+   * HTTP/2, its certificate is refused), whose requests would otherwise wait
+   * out their budgets for a connection that will not come.
+   */
+  failWaiting(details: TransportErrorDetails): void {
+    for (const t of this.#queue.drain()) this.#ends.failed(t, details);
+  }
+
   /** The counters now. They reconcile: submitted = succeeded + rejected + timedOut + failed + inFlight + queued. */
   stats(): ClientStats {
     return this.#ledger.stats();

@@ -4,7 +4,7 @@ import { isClosedError } from '../errors/ClosedError.js';
 import { isDeadlineError } from '../errors/DeadlineError.js';
 import { isOverloadError } from '../errors/OverloadError.js';
 import { isTransportError, type TransportError } from '../errors/TransportError.js';
-import { alpnNotH2Code } from '../h2/H2Session.js';
+import { alpnNotH2Code, isCertificateCode, notH2Code } from '../h2/H2Session.js';
 import { h2ErrorCodeName } from '../server/h2ErrorCodeName.js';
 
 /**
@@ -16,9 +16,6 @@ import { h2ErrorCodeName } from '../server/h2ErrorCodeName.js';
  */
 export type FailureCause = string;
 
-// Node's codes for a certificate the client would not trust (tls.checkServerIdentity and OpenSSL's verify errors).
-const certificateCode =
-  /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+|CERT_\w+|ERR_TLS_CERT\w*|HOSTNAME_MISMATCH)$/;
 // The server's TLS stack found no protocol in common with our ALPN offer of "h2" (RFC 7301 §3.2, alert 120).
 const alpnAlertCode = 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL';
 
@@ -32,9 +29,9 @@ const alpnAlertCode = 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL';
 function connectCause(code: string | undefined): FailureCause {
   if (code === undefined) return 'connect';
   if (code === alpnAlertCode || code === alpnNotH2Code) return 'tls ALPN without h2';
-  if (certificateCode.test(code)) return `tls certificate ${code}`;
+  if (isCertificateCode(code)) return `tls certificate ${code}`;
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return `tls ${code}`;
-  if (code === 'ERR_HTTP2_ERROR') return 'protocol not HTTP/2';
+  if (code === 'ERR_HTTP2_ERROR' || code === notH2Code) return 'protocol not HTTP/2';
   return `connect ${code}`;
 }
 

@@ -132,6 +132,12 @@ export type TransportEvent =
       readonly sessionId: number;
       readonly detail: string;
       readonly causeCode?: string | undefined;
+      /**
+       * True when connecting again will not help soon (the server does not
+       * speak HTTP/2, its certificate is refused): the client then fails its
+       * waiting requests at once rather than at their deadlines.
+       */
+      readonly lasting?: boolean | undefined;
       readonly atMs: number;
     }
   | { readonly kind: 'session-closed'; readonly sessionId: number; readonly atMs: number };

@@ -49,6 +49,12 @@ const expectations: readonly Expected[] = [
   // Vega, Vega-Lite and d3 load on the first renderHtmlReport() call, not with the entry.
   // ajv comes with fast-json-stringify, not with the simulator's scenario validation.
   { specifier: 'h2flow/report', dependencies: ['ajv', 'fast-json-stringify'] },
+  // The fetch agent is the client under undici's contract: the client's packages, and never undici.
+  {
+    specifier: 'h2flow/undici',
+    dependencies: ['prom-client', 'rxjs'],
+    packages: ['@opentelemetry/api', 'bintrees', 'prom-client', 'rxjs', 'tdigest'],
+  },
   // prom-client comes with the client, which the simulator runs unchanged.
   { specifier: 'h2flow/sim', dependencies: ['ajv', 'hdr-histogram-js', 'prom-client', 'rxjs'] },
 ];

@@ -12,6 +12,7 @@ const requirable: readonly (readonly [specifier: string, aFunction: string])[] =
   ['h2flow/testing', 'startTestServer'],
   ['h2flow/report', 'renderHtmlReport'],
   ['h2flow/sim', 'runScenario'],
+  ['h2flow/undici', 'createAgent'],
 ];
 
 const entries = packageEntries();

@@ -6,12 +6,17 @@ import { packageRoot } from './packageEntries.js';
 const run = promisify(execFile);
 
 /**
- * Runs `node test/package/fixtures/<fixture> ...args` in a fresh process, with
- * the repository root as working directory, and parses the one JSON line it
- * prints. A fixture that exits non-zero rejects with its stderr.
+ * Runs `node <dir>/<fixture> ...args` in a fresh process (`dir` is relative
+ * to the repository root, test/package/fixtures by default), with the root
+ * as working directory, and parses the one JSON line it prints. A fixture
+ * that exits non-zero rejects with its stderr.
  */
-export async function runNodeFixture<T>(fixture: string, args: readonly string[]): Promise<T> {
-  const file = join(packageRoot, 'test', 'package', 'fixtures', fixture);
+export async function runNodeFixture<T>(
+  fixture: string,
+  args: readonly string[],
+  dir = join('test', 'package', 'fixtures'),
+): Promise<T> {
+  const file = join(packageRoot, dir, fixture);
   const { stdout } = await run(process.execPath, [file, ...args], {
     cwd: packageRoot,
     timeout: 20_000,
