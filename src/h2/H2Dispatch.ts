@@ -23,6 +23,8 @@ import type { SessionStream } from './sessionHooks.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
 
+const emptyBody = new Uint8Array(0);
+
 /** Where a stream keeps the dispatch its shared listeners report to. */
 const dispatchOf = Symbol('h2flow.dispatch');
 
@@ -58,6 +60,10 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
   #chunks: Buffer[] = [];
   #bytes = 0;
   #trailers: IncomingHttpHeaders | undefined;
+  /** A streaming listener paused the response. */
+  #paused = false;
+  /** The stream closed while chunks still waited for a paused listener. */
+  #closeHeld = false;
   #stopBody: (() => void) | undefined;
   #goaway: GoawayRecord | undefined;
   #error: (Error & { code?: string }) | undefined;
@@ -179,12 +185,17 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
 
   /** Pauses a streamed response (its listener's `onData` returns false to the same effect). */
   pause(): void {
-    if (!this.#done) this.#stream?.pause();
+    if (this.#done) return;
+    this.#paused = true;
+    this.#stream?.pause();
   }
 
   /** Resumes a response the streaming listener paused. */
   resume(): void {
-    if (!this.#done) this.#stream?.resume();
+    if (this.#done || !this.#paused) return;
+    this.#paused = false;
+    this.#stream?.resume();
+    this.#deliver();
   }
 
   /** The streamed body's source threw: reset the stream, so the server never takes a short body for whole. */
@@ -209,6 +220,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     this.#status = status;
     this.#headers = copy;
     this.#listener.onHeaders(this.#scheduler.now(), status, copy);
+    this.#deliver();
     const length = Number(headers['content-length']);
     if (headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0) {
       this.#contentLength = length;
@@ -223,10 +235,24 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     if (this.#tooLarge !== undefined || this.#cancelled !== undefined || this.#done) return;
     this.#bytes += chunk.byteLength;
     const onData = this.#listener.onData;
-    if (onData !== undefined) {
-      if (!onData.call(this.#listener, chunk)) this.#stream?.pause();
-    } else if (this.#bytes > this.#request.maxResponseBytes) this.#protectiveReset(this.#bytes);
-    else this.#chunks.push(chunk);
+    if (onData === undefined) {
+      if (this.#bytes > this.#request.maxResponseBytes) this.#protectiveReset(this.#bytes);
+      else this.#chunks.push(chunk);
+    } else if (this.#status === undefined || this.#paused || this.#chunks.length > 0) {
+      // node:http2 emits 'response' on the tick after its HEADERS were read, so DATA read with them
+      // comes first (seen under load through fetch): it waits here for the headers to be handed on.
+      this.#chunks.push(chunk);
+    } else if (!onData.call(this.#listener, chunk)) this.pause();
+  }
+
+  /** Hands held chunks to the streaming listener while it takes them; a close held for them follows. */
+  #deliver(): void {
+    const onData = this.#listener.onData;
+    if (onData === undefined || this.#status === undefined) return;
+    while (this.#chunks.length > 0 && !this.#paused && this.#cancelled === undefined) {
+      if (!onData.call(this.#listener, this.#chunks.shift()!)) this.pause();
+    }
+    if (this.#closeHeld && this.#chunks.length === 0) this.#finish(this.#facts());
   }
 
   /**
@@ -257,20 +283,34 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     // session.state.localWindowSize read in every 'data' handler never fell below ~32 KiB, because
     // nghttp2 has consumed the bytes and sent WINDOW_UPDATE before JavaScript sees them. The
     // per-stream figure reads 0 whenever the reader pauses, even under a 16 MiB window.
+    const streaming = this.#listener.onData !== undefined;
     this.#response = {
       status: this.#status,
       headers: this.#headers,
-      // A streaming listener has had the chunks already: its body is empty.
-      body: this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks),
+      // A streaming listener has (or is about to have) the chunks: its body is empty.
+      body: streaming
+        ? emptyBody
+        : this.#chunks.length === 1
+          ? this.#chunks[0]!
+          : Buffer.concat(this.#chunks),
       atMs: this.#scheduler.now(),
       ...(this.#trailers === undefined ? {} : { trailers: withoutPseudoHeaders(this.#trailers) }),
     };
-    this.#chunks = [];
+    if (!streaming) this.#chunks = [];
   }
 
   #onClose(): void {
     this.#session.streams.delete(this);
     this.#stopBody?.();
+    // A streamed response whose last chunks wait for a paused listener ends once it has them.
+    if (
+      this.#listener.onData !== undefined &&
+      this.#chunks.length > 0 &&
+      this.#cancelled === undefined
+    ) {
+      this.#closeHeld = true;
+      return;
+    }
     this.#finish(this.#facts());
   }
 

@@ -192,3 +192,34 @@ test('cancel() mid-upload stops reading the source and runs its finally', async 
   await new Promise((r) => setTimeout(r, 50));
   expect(yielded).toBe(after);
 });
+
+test('chunks held for a listener paused at the headers arrive on resume, before the end', async () => {
+  server = await startRawServer({ onStream: (stream) => respond(stream, 200, 'tiny body') });
+  transport = await readyTransport(server.url);
+  const events: string[] = [];
+  let resolve!: (o: DispatchOutcome) => void;
+  const done = new Promise<DispatchOutcome>((r) => {
+    resolve = r;
+  });
+  let handle: ReturnType<H2Transport['dispatch']>;
+  handle = transport.dispatch(makeRequest(1), {
+    onSent() {},
+    onHeaders() {
+      events.push('headers');
+      handle!.pause!();
+    },
+    onData(chunk) {
+      events.push(`data ${Buffer.from(chunk).toString()}`);
+      return true;
+    },
+    onDone: (o) => {
+      events.push(`done ${o.kind}`);
+      resolve(o);
+    },
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  expect(events).toEqual(['headers']);
+  handle!.resume!();
+  await done;
+  expect(events).toEqual(['headers', 'data tiny body', 'done response']);
+});

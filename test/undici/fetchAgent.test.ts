@@ -9,6 +9,7 @@
  */
 import { constants } from 'node:http2';
 import { afterEach, expect, test } from '@jest/globals';
+import { generateTestCertificate } from '../../src/server/testCertificate.js';
 import { createAgent, type H2flowAgent } from '../../src/undici/index.js';
 import { type RawServer, respond, startRawServer } from '../h2/helpers/rawServer.js';
 import { waitUntil } from '../h2/helpers/waitUntil.js';
@@ -114,4 +115,34 @@ test('an abort mid-body sends RST_STREAM(CANCEL) and counts as an abort, not a t
     timedOut: 0,
     cancelledOnWire: 1,
   });
+});
+
+test('a thousand POSTs at once over TLS on one connection all succeed', async () => {
+  // Under an open loop of 3,000/s through fetch (bench/fetch-seed.ts), node:http2's 'response'
+  // (emitted on the tick after its HEADERS were read) came after DATA read with it for ~1% of
+  // requests, and fetch failed them ("Cannot read properties of null (reading 'push')"). The
+  // transport now holds such DATA for the headers. This burst has not reproduced the ordering
+  // here; it keeps the path of many small concurrent responses through fetch honest.
+  const cert = await generateTestCertificate('127.0.0.1');
+  raw = await startRawServer({
+    tls: { keyPem: cert.keyPem, certPem: cert.certPem },
+    settings: { maxConcurrentStreams: 1000 },
+    onStream: (stream) => {
+      stream.on('data', () => {});
+      stream.on('end', () => respond(stream, 200, '{"ok":true}'));
+    },
+  });
+  agent = createAgent({ ca: cert.caPem, policy: 'fixed', connections: 1, timeoutMs: 20_000 });
+  // The session first, so the burst meets a thousand free stream slots rather than a cold queue.
+  await (await fetchVia(agent, `${raw.url}/warm`)).text();
+  const results = await Promise.allSettled(
+    Array.from({ length: 1000 }, () =>
+      fetchVia(agent, `${raw!.url}/seed`, { method: 'POST', body: '{"units":1}' }).then((r) =>
+        r.text(),
+      ),
+    ),
+  );
+  const failures = results.filter((r) => r.status === 'rejected');
+  expect(failures.map((f) => String((f as PromiseRejectedResult).reason?.cause))).toEqual([]);
+  expect(agent.client(raw.url)!.stats()).toMatchObject({ succeeded: 1001, failed: 0 });
 });
