@@ -45,6 +45,7 @@ bench: build
 	node .build/bench/controlLoop.js
 	node .build/bench/sim-speed.js
 	node .build/bench/client-overhead.js
+	node .build/bench/fetch-overhead.js
 	node .build/bench/efficiency.js
 	node --expose-gc .build/bench/memory.js
 	node .build/bench/dominance.js

@@ -43,7 +43,8 @@ import { parseArgs } from 'node:util';
 import type { ClosedLoop } from './lib/closedLoop.js';
 import { type H2flowVariant, startH2flowClosedLoop } from './lib/h2flowClosedLoop.js';
 import { h2loadInstalled, runH2load } from './lib/h2load.js';
-import { ownCpuMs, processCpuMs } from './lib/processCpu.js';
+import { measureLoop, type RoundFigure } from './lib/measureLoop.js';
+import { processCpuMs } from './lib/processCpu.js';
 import { startRawClosedLoop } from './lib/rawClosedLoop.js';
 import { appendResult, formatSpread, median, repoRoot, round, spread } from './lib/results.js';
 import { type ServerProcess, startServerProcess } from './lib/serverProcess.js';
@@ -60,51 +61,19 @@ const body = Buffer.from(
 
 type ClientName = 'raw' | H2flowVariant | 'h2load';
 
-/** One client's figures in one round. */
-interface RoundFigure {
-  readonly reqPerS: number;
-  /** Bench-process CPU per answered request, µs (NaN for h2load, another process). */
-  readonly cpuUsPerReq: number;
-  /** Server CPU over the measured part, as a fraction of one core. */
-  readonly serverCore: number;
-  readonly failed: number;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Requests every closed loop in this process completed, warm-up included (for a CPU profile's per-request cost). */
 let totalCompleted = 0;
 
-/** Runs one closed-loop client: warm-up, then a measured stretch; returns its figures. */
-async function measureLoop(
+/** {@link measureLoop} against `server`, adding to {@link totalCompleted}. */
+async function measureLoopOn(
   start: () => Promise<ClosedLoop> | ClosedLoop,
   server: ServerProcess,
   warmupMs: number,
   measureMs: number,
 ): Promise<RoundFigure> {
-  const loop = await start();
-  await sleep(warmupMs);
-  const c0 = loop.completed;
-  const f0 = loop.failed;
-  const cpu0 = ownCpuMs();
-  const srv0 = processCpuMs(server.pid);
-  const t0 = performance.now();
-  await sleep(measureMs);
-  const c1 = loop.completed;
-  const f1 = loop.failed;
-  const cpu1 = ownCpuMs();
-  const srv1 = processCpuMs(server.pid);
-  const t1 = performance.now();
-  await loop.stop();
-  totalCompleted += loop.completed;
-  const done = c1 - c0;
-  const elapsed = t1 - t0;
-  return {
-    reqPerS: (done / elapsed) * 1000,
-    cpuUsPerReq: ((cpu1 - cpu0) * 1000) / Math.max(1, done),
-    serverCore: srv0 === undefined || srv1 === undefined ? Number.NaN : (srv1 - srv0) / elapsed,
-    failed: f1 - f0,
-  };
+  const run = await measureLoop(start, server.pid, warmupMs, measureMs);
+  totalCompleted += run.totalCompleted;
+  return run;
 }
 
 async function measureH2load(
@@ -193,7 +162,7 @@ async function main(): Promise<void> {
       };
       const run = (c: ClientName): Promise<RoundFigure> =>
         c === 'raw'
-          ? measureLoop(
+          ? measureLoopOn(
               () => startRawClosedLoop(server.url, sessions, streamsPerSession, body),
               server,
               warmupMs,
@@ -201,7 +170,7 @@ async function main(): Promise<void> {
             )
           : c === 'h2load'
             ? measureH2load(server, sessions, bodyPath, warmupMs, measureMs)
-            : measureLoop(
+            : measureLoopOn(
                 () => startH2flowClosedLoop(server.url, c, sessions, streamsPerSession, body),
                 server,
                 warmupMs,

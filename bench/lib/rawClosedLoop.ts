@@ -5,9 +5,19 @@
  * in flight on each, and starts the next request on a session as soon as
  * one of its streams closes. It buffers each response body as h2flow does,
  * and does nothing else: no queue, no deadlines, no accounting but a count.
+ * Over TLS (an `https:` origin) it trusts `options.ca`; `options.method`
+ * `GET` sends no body.
  */
 import { type ClientHttp2Session, connect } from 'node:http2';
 import type { ClosedLoop } from './closedLoop.js';
+
+/** How the raw loop reaches its server and what it sends. */
+export interface RawLoopOptions {
+  /** PEM of the CA to trust for an `https:` origin (a self-signed bench server's). */
+  readonly ca?: string | undefined;
+  /** `POST` (default) sends the body; `GET` sends none. */
+  readonly method?: 'GET' | 'POST' | undefined;
+}
 
 /** Starts the raw closed loop; resolves once every session has its SETTINGS and the streams are started. */
 export async function startRawClosedLoop(
@@ -15,23 +25,25 @@ export async function startRawClosedLoop(
   sessions: number,
   streamsPerSession: number,
   body: Buffer,
+  options: RawLoopOptions = {},
 ): Promise<ClosedLoop> {
   let completed = 0;
   let failed = 0;
   let running = true;
   let open = 0;
   let onDrained: (() => void) | undefined;
-  const headers = {
-    ':method': 'POST',
-    ':path': '/',
-    'content-type': 'application/json',
-  };
+  const post = options.method !== 'GET';
+  const headers = post
+    ? { ':method': 'POST', ':path': '/', 'content-type': 'application/json' }
+    : { ':method': 'GET', ':path': '/' };
+  const requestOptions = { endStream: !post };
+  const tls = options.ca === undefined ? {} : { ca: options.ca };
   const list: ClientHttp2Session[] = await Promise.all(
     Array.from(
       { length: sessions },
       () =>
         new Promise<ClientHttp2Session>((resolve, reject) => {
-          const s = connect(origin);
+          const s = connect(origin, tls);
           s.once('remoteSettings', () => resolve(s));
           s.once('error', reject);
         }),
@@ -39,7 +51,7 @@ export async function startRawClosedLoop(
   );
   const one = (session: ClientHttp2Session): void => {
     open++;
-    const stream = session.request(headers);
+    const stream = session.request(headers, requestOptions);
     const chunks: Buffer[] = [];
     let ok = false;
     stream.on('response', (h) => {
@@ -55,7 +67,7 @@ export async function startRawClosedLoop(
       if (running) one(session);
       else if (open === 0) onDrained?.();
     });
-    stream.end(body);
+    if (post) stream.end(body);
   };
   for (const s of list) for (let i = 0; i < streamsPerSession; i++) one(s);
   return {

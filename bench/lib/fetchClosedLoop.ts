@@ -1,0 +1,114 @@
+/**
+ * The fetch side of the fetch-overhead bench: the client-overhead bench's
+ * closed loop, through Node's global `fetch`. `sessions × streamsPerSession`
+ * fetch calls are always outstanding; each reads its response body to the
+ * end (`arrayBuffer()`) and is replaced at once. Only the `dispatcher`
+ * differs between the kinds, so the same fetch (Node's bundled undici) runs
+ * in front of each:
+ * - `fetch-agent`: h2flow's `createAgent`, policy `fixed`, `connections` = sessions;
+ * - `fetch-undici`: undici's `Agent({ allowH2: true })`, `connections` =
+ *   sessions and `pipelining` = streamsPerSession (undici's default of 1
+ *   would allow one stream per HTTP/2 connection). Even so undici 7 sends a
+ *   POST from fetch alone on its connection: a non-idempotent request, or
+ *   one whose body is an async iterable (fetch's always is), waits until
+ *   nothing else runs there (client-h2.js `busy`). GET multiplexes;
+ * - `fetch-noop`: bench/lib/noopDispatcher.ts, no network: fetch's own cost.
+ */
+import { Agent } from 'undici';
+import { createAgent } from '../../src/undici/index.js';
+import type { ClosedLoop } from './closedLoop.js';
+import { noopDispatcher } from './noopDispatcher.js';
+
+/** The dispatchers the bench puts under `fetch`. */
+export type FetchKind = 'fetch-agent' | 'fetch-undici' | 'fetch-noop';
+
+/** What every fetch in the loop sends, and how its dispatcher reaches the server. */
+export interface FetchLoopOptions {
+  /** PEM of the CA that signed the server's certificate. */
+  readonly ca: string;
+  /** `POST` sends the body with `content-type: application/json`; `GET` sends none. */
+  readonly method: 'GET' | 'POST';
+  /** The POST body. */
+  readonly body: Buffer;
+}
+
+/** A dispatcher and how to close it once the loop has drained. */
+interface Dispatching {
+  readonly dispatcher: unknown;
+  close(): Promise<void>;
+}
+
+/** The dispatcher of `kind` for `sessions` connections of `streamsPerSession` streams. */
+function dispatcherOf(
+  kind: FetchKind,
+  sessions: number,
+  streamsPerSession: number,
+  ca: string,
+): Dispatching {
+  if (kind === 'fetch-agent') {
+    const agent = createAgent({ policy: 'fixed', connections: sessions, ca });
+    return { dispatcher: agent, close: () => agent.close() };
+  }
+  if (kind === 'fetch-undici') {
+    const agent = new Agent({
+      allowH2: true,
+      connections: sessions,
+      pipelining: streamsPerSession,
+      connect: { ca },
+    });
+    return { dispatcher: agent, close: () => agent.close() };
+  }
+  const noop = noopDispatcher();
+  return { dispatcher: noop, close: () => noop.close() };
+}
+
+/** Starts the loop against `url` (an `https:` URL with its path). */
+export function startFetchClosedLoop(
+  url: string,
+  kind: FetchKind,
+  sessions: number,
+  streamsPerSession: number,
+  options: FetchLoopOptions,
+): ClosedLoop {
+  const { dispatcher, close } = dispatcherOf(kind, sessions, streamsPerSession, options.ca);
+  // @types/node types `dispatcher` as undici's full class; fetch needs only `dispatch`.
+  const init = (
+    options.method === 'POST'
+      ? {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: options.body,
+          dispatcher,
+        }
+      : { method: 'GET', dispatcher }
+  ) as RequestInit;
+  let completed = 0;
+  let failed = 0;
+  let running = true;
+  const worker = async (): Promise<void> => {
+    while (running) {
+      try {
+        const res = await fetch(url, init);
+        await res.arrayBuffer();
+        if (res.status === 200) completed++;
+        else failed++;
+      } catch {
+        failed++;
+      }
+    }
+  };
+  const workers = Array.from({ length: sessions * streamsPerSession }, worker);
+  return {
+    get completed() {
+      return completed;
+    },
+    get failed() {
+      return failed;
+    },
+    async stop() {
+      running = false;
+      await Promise.all(workers);
+      await close();
+    },
+  };
+}
