@@ -122,7 +122,13 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     if (this.#listener.onData !== undefined) stream.on('trailers', H2Dispatch.#onTrailersEvent);
     if (body !== undefined) stream.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     else if (bodySource !== undefined) {
-      this.#stopBody = pumpRequestBody(bodySource, stream, (error) => this.#onBodyFailed(error));
+      const length = Number(this.#request.headers['content-length']);
+      this.#stopBody = pumpRequestBody(
+        bodySource,
+        stream,
+        Number.isSafeInteger(length) && length > 0 ? length : undefined,
+        (error) => this.#onBodyFailed(error),
+      );
     }
     return 'opened';
   }
