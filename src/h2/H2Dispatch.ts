@@ -20,10 +20,9 @@ import {
 import type { H2Session } from './H2Session.js';
 import { pumpRequestBody } from './requestBodyPump.js';
 import type { SessionStream } from './sessionHooks.js';
+import { StreamedBody } from './streamedBody.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
-
-const emptyBody = new Uint8Array(0);
 
 /** Where a stream keeps the dispatch its shared listeners report to. */
 const dispatchOf = Symbol('h2flow.dispatch');
@@ -60,10 +59,8 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
   #chunks: Buffer[] = [];
   #bytes = 0;
   #trailers: IncomingHttpHeaders | undefined;
-  /** A streaming listener paused the response. */
-  #paused = false;
-  /** The stream closed while chunks still waited for a paused listener. */
-  #closeHeld = false;
+  /** Set for a streaming listener: where the body goes instead of `#chunks`. */
+  readonly #streamed: StreamedBody | undefined;
   #stopBody: (() => void) | undefined;
   #goaway: GoawayRecord | undefined;
   #error: (Error & { code?: string }) | undefined;
@@ -82,6 +79,14 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     this.#request = request;
     this.#listener = listener;
     this.#scheduler = scheduler;
+    const onData = listener.onData;
+    this.#streamed =
+      onData === undefined
+        ? undefined
+        : new StreamedBody(
+            (chunk) => onData.call(listener, chunk),
+            () => this.#stream,
+          );
   }
 
   /**
@@ -119,7 +124,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     stream.on('finish', H2Dispatch.#onFinishEvent);
     stream.on('error', H2Dispatch.#onErrorEvent);
     stream.on('close', H2Dispatch.#onCloseEvent);
-    if (this.#listener.onData !== undefined) stream.on('trailers', H2Dispatch.#onTrailersEvent);
+    if (this.#streamed !== undefined) stream.on('trailers', H2Dispatch.#onTrailersEvent);
     if (body !== undefined) stream.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     else if (bodySource !== undefined) {
       const length = Number(this.#request.headers['content-length']);
@@ -186,22 +191,18 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
       return;
     }
     this.#cancelled = { atMs, onWire: !stream.closed };
+    this.#streamed?.drop();
     if (!stream.closed) stream.close(NGHTTP2_CANCEL);
   }
 
   /** Pauses a streamed response (its listener's `onData` returns false to the same effect). */
   pause(): void {
-    if (this.#done) return;
-    this.#paused = true;
-    this.#stream?.pause();
+    if (!this.#done) this.#streamed?.pause();
   }
 
   /** Resumes a response the streaming listener paused. */
   resume(): void {
-    if (this.#done || !this.#paused) return;
-    this.#paused = false;
-    this.#stream?.resume();
-    this.#deliver();
+    if (!this.#done) this.#streamed?.resume();
   }
 
   /** The streamed body's source threw: reset the stream, so the server never takes a short body for whole. */
@@ -226,12 +227,12 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     this.#status = status;
     this.#headers = copy;
     this.#listener.onHeaders(this.#scheduler.now(), status, copy);
-    this.#deliver();
+    this.#streamed?.headersHandedOn();
     const length = Number(headers['content-length']);
     if (headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0) {
       this.#contentLength = length;
       // No need to receive a body we already know is too large (a streaming listener takes any size).
-      if (length > this.#request.maxResponseBytes && this.#listener.onData === undefined) {
+      if (length > this.#request.maxResponseBytes && this.#streamed === undefined) {
         this.#protectiveReset(length);
       }
     }
@@ -240,25 +241,9 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
   #onData(chunk: Buffer): void {
     if (this.#tooLarge !== undefined || this.#cancelled !== undefined || this.#done) return;
     this.#bytes += chunk.byteLength;
-    const onData = this.#listener.onData;
-    if (onData === undefined) {
-      if (this.#bytes > this.#request.maxResponseBytes) this.#protectiveReset(this.#bytes);
-      else this.#chunks.push(chunk);
-    } else if (this.#status === undefined || this.#paused || this.#chunks.length > 0) {
-      // node:http2 emits 'response' on the tick after its HEADERS were read, so DATA read with them
-      // comes first (seen under load through fetch): it waits here for the headers to be handed on.
-      this.#chunks.push(chunk);
-    } else if (!onData.call(this.#listener, chunk)) this.pause();
-  }
-
-  /** Hands held chunks to the streaming listener while it takes them; a close held for them follows. */
-  #deliver(): void {
-    const onData = this.#listener.onData;
-    if (onData === undefined || this.#status === undefined) return;
-    while (this.#chunks.length > 0 && !this.#paused && this.#cancelled === undefined) {
-      if (!onData.call(this.#listener, this.#chunks.shift()!)) this.pause();
-    }
-    if (this.#closeHeld && this.#chunks.length === 0) this.#finish(this.#facts());
+    if (this.#streamed !== undefined) this.#streamed.data(chunk);
+    else if (this.#bytes > this.#request.maxResponseBytes) this.#protectiveReset(this.#bytes);
+    else this.#chunks.push(chunk);
   }
 
   /**
@@ -289,35 +274,23 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     // session.state.localWindowSize read in every 'data' handler never fell below ~32 KiB, because
     // nghttp2 has consumed the bytes and sent WINDOW_UPDATE before JavaScript sees them. The
     // per-stream figure reads 0 whenever the reader pauses, even under a 16 MiB window.
-    const streaming = this.#listener.onData !== undefined;
     this.#response = {
       status: this.#status,
       headers: this.#headers,
       // A streaming listener has (or is about to have) the chunks: its body is empty.
-      body: streaming
-        ? emptyBody
-        : this.#chunks.length === 1
-          ? this.#chunks[0]!
-          : Buffer.concat(this.#chunks),
+      body: this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks),
       atMs: this.#scheduler.now(),
       ...(this.#trailers === undefined ? {} : { trailers: withoutPseudoHeaders(this.#trailers) }),
     };
-    if (!streaming) this.#chunks = [];
+    this.#chunks = [];
   }
 
   #onClose(): void {
     this.#session.streams.delete(this);
     this.#stopBody?.();
     // A streamed response whose last chunks wait for a paused listener ends once it has them.
-    if (
-      this.#listener.onData !== undefined &&
-      this.#chunks.length > 0 &&
-      this.#cancelled === undefined
-    ) {
-      this.#closeHeld = true;
-      return;
-    }
-    this.#finish(this.#facts());
+    if (this.#streamed !== undefined) this.#streamed.whenDrained(() => this.#finish(this.#facts()));
+    else this.#finish(this.#facts());
   }
 
   /** What the stream's close is judged by (classifyStreamClose), at `atMs` (now by default). */
