@@ -1,10 +1,12 @@
 import type { AdaptiveClient } from '../client/AdaptiveClient.js';
+import type { StreamRequest } from '../client/streamRequest.js';
 import { breakdownAt } from '../core/budget.js';
 import { type CreateClientOptions, createClient, splitClientOptions } from '../createClient.js';
 import { ClosedError } from '../errors/ClosedError.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { composeInterceptors, type DispatchInterceptor } from './composeInterceptors.js';
-import { handlerSink } from './handlerSink.js';
+import { gatherBody } from './gatherBody.js';
+import { type HandlerSink, handlerSink } from './handlerSink.js';
 import { toStreamRequest } from './toStreamRequest.js';
 import type { DispatchHandler, DispatchOptions } from './undiciHandlers.js';
 
@@ -62,7 +64,16 @@ export class H2flowAgent implements Dispatcher {
     }
     try {
       const client = this.#clientFor(opts?.origin);
-      sink.attach(client.stream(toStreamRequest(opts, this.#timeoutMs, undefined), sink));
+      const request = toStreamRequest(opts, this.#timeoutMs, undefined);
+      const body = request.body;
+      if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
+        sink.attach(client.stream(request, sink));
+      } else {
+        gatherBody(body).then(
+          (gathered) => submit(client, { ...request, body: gathered }, sink),
+          (error: unknown) => sink.fail(error instanceof Error ? error : new Error(String(error))),
+        );
+      }
     } catch (error) {
       sink.fail(error as Error);
     }
@@ -129,6 +140,20 @@ export class H2flowAgent implements Dispatcher {
     client = createClient(key, { ...shared, ...origins?.[key] });
     this.#clients.set(key, client);
     return client;
+  }
+}
+
+/** Hands a request whose body was gathered to its client, unless the handler aborted meanwhile. */
+function submit(client: AdaptiveClient, request: StreamRequest, sink: HandlerSink): void {
+  const early = sink.earlyAbort();
+  if (early !== undefined) {
+    sink.fail(early);
+    return;
+  }
+  try {
+    sink.attach(client.stream(request, sink));
+  } catch (error) {
+    sink.fail(error as Error);
   }
 }
 

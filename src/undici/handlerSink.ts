@@ -14,6 +14,8 @@ import type {
 export interface HandlerSink extends StreamSink {
   /** Tells the handler its request started (`onConnect` / `onRequestStart`); the reason if it aborted right there. */
   start(): Error | undefined;
+  /** The reason the handler aborted before the client had the request, if it did. */
+  earlyAbort(): Error | undefined;
   /** The client's control of the request, once the client has it. */
   attach(control: StreamControl): void;
   /** Settles a request the client never took (bad options, a closed agent, an abort in `start`). */
@@ -86,6 +88,10 @@ abstract class SinkBase implements HandlerSink {
     this.#thrown ??= error;
     this.abortRequest(error);
     return false;
+  }
+
+  earlyAbort(): Error | undefined {
+    return this.early;
   }
 
   attach(control: StreamControl): void {
