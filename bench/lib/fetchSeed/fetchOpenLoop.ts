@@ -34,6 +34,12 @@ export interface FetchOpenLoopResult {
   readonly succeeded: number;
   /** Successes whose body ended within the arrival phase, per second of it. */
   readonly goodputTps: number;
+  /**
+   * The same after the first {@link warmupMs} (the connection and the
+   * controller starting), the figure a closed-loop probe of a saturated
+   * connection compares with.
+   */
+  readonly steadyGoodputTps: number;
   /** Errors by what caused them: the cause's `code` (H2FLOW_*), `TimeoutError` for the caller's own timeout, or the error's name. */
   readonly errors: Readonly<Record<string, number>>;
   /** Responses by status. */
@@ -41,6 +47,9 @@ export interface FetchOpenLoopResult {
   /** p99 of how late the loop sent, ms (above ~50 ms the box could not offer the load). */
   readonly sendLagP99Ms: number;
 }
+
+/** The start of a run the steady goodput leaves out, ms. */
+export const warmupMs = 1000;
 
 /** What caused a failed fetch: h2flow's code on the cause, the caller's timeout, or the error's name. */
 function causeOf(error: unknown): string {
@@ -64,6 +73,7 @@ export async function runFetchOpenLoop(o: FetchOpenLoopOptions): Promise<FetchOp
   let settled = 0;
   let succeeded = 0;
   let inPhase = 0;
+  let steady = 0;
   const pending: Promise<void>[] = [];
 
   const one = async (): Promise<void> => {
@@ -79,7 +89,9 @@ export async function runFetchOpenLoop(o: FetchOpenLoopOptions): Promise<FetchOp
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status < 500 && res.status !== 429) {
         succeeded++;
-        if (performance.now() <= endOfArrivalsMs) inPhase++;
+        const endMs = performance.now();
+        if (endMs <= endOfArrivalsMs) inPhase++;
+        if (endMs <= endOfArrivalsMs && endMs >= startMs + warmupMs) steady++;
       }
     } catch (error) {
       const cause = causeOf(error);
@@ -109,6 +121,7 @@ export async function runFetchOpenLoop(o: FetchOpenLoopOptions): Promise<FetchOp
     settled,
     succeeded,
     goodputTps: inPhase / (o.durationMs / 1000),
+    steadyGoodputTps: steady / ((o.durationMs - warmupMs) / 1000),
     errors,
     statuses,
     sendLagP99Ms: lagsMs[Math.floor(lagsMs.length * 0.99)] ?? 0,
