@@ -123,7 +123,7 @@ function fill(template: string, fields: Record<string, string>): string {
 export interface NginxExtras {
   /** Included in the `http` block (e.g. `split_clients`). Default none. */
   readonly httpTemplate?: string | undefined;
-  /** Included in both `server` blocks, after the interop location (more locations). Default none. */
+  /** Included in both `server` blocks, after the interop location (more locations); `{{DIR}}` is the temp folder. Default none. */
   readonly serverTemplate?: string | undefined;
 }
 
@@ -159,7 +159,7 @@ async function startIn(dir: string, bin: string, extras: NginxExtras): Promise<N
   );
   writeFileSync(join(dir, 'location.conf'), fill('location.conf.template', {}));
   const extra = (template: string | undefined) =>
-    template === undefined ? '# none\n' : fill(template, {});
+    template === undefined ? '# none\n' : fill(template, { DIR: dir });
   writeFileSync(join(dir, 'http-extra.conf'), extra(extras.httpTemplate));
   writeFileSync(join(dir, 'server-extra.conf'), extra(extras.serverTemplate));
   const errorLog = join(dir, 'error.log');

@@ -31,13 +31,19 @@
  * offline), beside h2flow's naive and adaptive (max 1), at 2,500 and
  * 3,000/s over h2c, printed side by side with how far naive is from Go.
  *
+ * Last, `h2flow/undici` under Node's global `fetch` against the same nginx
+ * (interop/fetchChecks.ts, issue 16): GET and POST, 10 MiB, an abort
+ * mid-body, a shed request's error, `setGlobalDispatcher`, undici 7's
+ * handler contract.
+ *
  * Flags: `--short` (every run 10 s, baseline 15 s, for trying it out),
- * `--only <name>`, `--baseline-only`.
+ * `--only <name>` (`--only fetch`: the fetch checks alone), `--baseline-only`.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { appendResult } from '../bench/lib/results.js';
 import { probeConnectionCapacity } from '../src/load/probeConnectionCapacity.js';
+import { type FetchCheck, runFetchChecks } from './fetchChecks.js';
 import { buildGoClient, ensureGo, type GoResult, runGoClient } from './goClient.js';
 import { type LoadOutcome, type LoadResult, loadArgv, runLoadCli } from './loadCli.js';
 import { ensureNginx, freePort, type NginxStreamLog, startNginx } from './nginx.js';
@@ -175,14 +181,16 @@ async function main(): Promise<void> {
   };
   const started = performance.now();
   const bin = ensureNginx(log);
-  const nginx = await startNginx(bin);
+  const nginx = await startNginx(bin, { serverTemplate: 'fetch-server.conf.template' });
   log(
     `interop: ${nginx.version}, h2c ${nginx.h2cUrl}, TLS ${nginx.tlsUrl}, config in ${nginx.dir}`,
   );
   const rows: Row[] = [];
+  let fetchChecks: FetchCheck[] = [];
+  const fetchOnly = values.only === 'fetch';
   try {
-    log(`\n${await baseline(nginx.h2cUrl, values.short ? 15 : 30, log)}`);
-    for (const spec of values['baseline-only'] ? [] : specs(values.short)) {
+    if (!fetchOnly) log(`\n${await baseline(nginx.h2cUrl, values.short ? 15 : 30, log)}`);
+    for (const spec of values['baseline-only'] || fetchOnly ? [] : specs(values.short)) {
       if (values.only !== undefined && values.only !== spec.name) continue;
       const args = {
         url: spec.tls ? nginx.tlsUrl : nginx.h2cUrl,
@@ -207,16 +215,24 @@ async function main(): Promise<void> {
       log(describe(observed, failed));
       record(spec, observed, failed, nginx.version);
     }
+    if (!values['baseline-only'] && (values.only === undefined || fetchOnly)) {
+      log("\nh2flow/undici under Node's global fetch, against the same nginx:");
+      fetchChecks = await runFetchChecks(nginx);
+      for (const c of fetchChecks) log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+    }
   } finally {
     await nginx.stop();
   }
   log(`\n${table(rows)}`);
   const wallS = (performance.now() - started) / 1000;
-  const failures = rows.filter((r) => r.failed.length > 0);
+  const failures = [
+    ...rows.filter((r) => r.failed.length > 0).map((r) => `${r.spec.name}: ${r.failed.join(', ')}`),
+    ...fetchChecks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
+  ];
   log(
     failures.length === 0
       ? `\ninterop: every bound held (${Math.round(wallS)} s)`
-      : `\ninterop: FAILED — ${failures.map((r) => `${r.spec.name}: ${r.failed.join(', ')}`).join('; ')} (${Math.round(wallS)} s)`,
+      : `\ninterop: FAILED — ${failures.join('; ')} (${Math.round(wallS)} s)`,
   );
   if (failures.length > 0) process.exitCode = 1;
 }

@@ -23,6 +23,12 @@ export {
   resolveClientOptions,
 } from './client/clientOptions.js';
 export type { ClientRequest, ClientResponse } from './client/clientRequest.js';
+export type {
+  StreamControl,
+  StreamEnd,
+  StreamRequest,
+  StreamSink,
+} from './client/streamRequest.js';
 export type { CapacitySnapshot, SessionCapacity } from './core/capacity.js';
 export type { ClientStats } from './core/clientStats.js';
 export { type CongestionCounts, type CongestionKind, congestionKinds } from './core/congestion.js';
