@@ -11,6 +11,7 @@ import type {
   TransportRequest,
 } from '../transport/Transport.js';
 import type { ClientResponse, NormalizedRequest } from './clientRequest.js';
+import { failureDetails } from './failureDetails.js';
 
 /** Called exactly once when a request settles. */
 export type SettleCallback = (error: H2flowError | undefined, response?: ClientResponse) => void;
@@ -98,12 +99,7 @@ export class Job implements AcquireHandler<ClientResponse>, TransportRequest, Di
         permit.retry(outcome.reason, outcome.http2Code);
         return;
       case 'error':
-        permit.fail({
-          failure: outcome.failure,
-          detail: outcome.detail,
-          ...(outcome.http2Code === undefined ? {} : { http2Code: outcome.http2Code }),
-          ...(outcome.causeCode === undefined ? {} : { causeCode: outcome.causeCode }),
-        });
+        permit.fail(failureDetails(outcome));
         return;
       case 'cancelled':
         permit.cancelled(outcome.onWire);

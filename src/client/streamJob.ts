@@ -12,6 +12,7 @@ import type {
   Transport,
   TransportRequest,
 } from '../transport/Transport.js';
+import { failureDetails } from './failureDetails.js';
 import { ReplayableBody } from './replayableBody.js';
 import type {
   NormalizedStreamRequest,
@@ -137,12 +138,7 @@ export class StreamJob
         this.#retryOrFail(permit, outcome.reason, outcome.http2Code);
         return;
       case 'error':
-        permit.fail({
-          failure: outcome.failure,
-          detail: outcome.detail,
-          ...(outcome.http2Code === undefined ? {} : { http2Code: outcome.http2Code }),
-          ...(outcome.causeCode === undefined ? {} : { causeCode: outcome.causeCode }),
-        });
+        permit.fail(failureDetails(outcome));
         return;
       case 'cancelled':
         permit.cancelled(outcome.onWire);
