@@ -137,7 +137,8 @@ export class H2flowAgent implements Dispatcher {
       throw new ClosedError(breakdownAt({ submittedAtMs: nowMs }, budgetMs, nowMs));
     }
     const { origins, ...shared } = this.#options;
-    client = createClient(key, { ...shared, ...origins?.[key] });
+    const own = Object.entries(origins ?? {}).find(([o]) => originOf(o) === key)?.[1];
+    client = createClient(key, { ...shared, ...own });
     this.#clients.set(key, client);
     return client;
   }

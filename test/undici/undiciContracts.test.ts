@@ -193,3 +193,25 @@ test('a dispatch to an origin h2flow does not carry fails through onError, namin
   expect(errors[0]).toMatchObject({ code: 'H2FLOW_INVALID_OPTION' });
   expect(errors[0]!.message).toContain('ftp://');
 });
+
+test('per-origin options apply to an origin written with a trailing slash; one written with its default port is refused, named', async () => {
+  raw = await startRawServer({
+    onStream: (stream) => setTimeout(() => respond(stream, 200, 'late'), 400),
+  });
+  agent = createAgent({ timeoutMs: 5000, origins: { [`${raw.url}/`]: { timeoutMs: 150 } } });
+  const errors: Error[] = [];
+  await new Promise<void>((resolve) => {
+    agent!.dispatch(
+      { origin: raw!.url, path: '/late', method: 'GET' },
+      {
+        onError: (e) => {
+          errors.push(e);
+          resolve();
+        },
+        onComplete: () => resolve(),
+      },
+    );
+  });
+  expect(errors[0]).toMatchObject({ code: 'H2FLOW_DEADLINE', breakdown: { budgetMs: 150 } });
+  expect(() => createAgent({ origins: { 'https://example.com:443': {} } })).toThrow(/origin/);
+});
