@@ -81,6 +81,11 @@ module.exports = {
     ),
     layer('h2', '^src/(sim|server|client|report|cli|undici)/', 'h2/ implements transport/ only.'),
     layer(
+      'grpc',
+      '^src/(client|h2|sim|server|report|load|tune|cli|metrics|undici)/|^http2$',
+      "grpc/ is h2flow/grpc: the limiter over grpc-js channels (the application's @grpc/grpc-js, a peer dependency); no h2flow transport, no client.",
+    ),
+    layer(
       'undici',
       '^src/(sim|server|report|load|tune|cli|metrics)/|node_modules/undici/',
       "undici/ is h2flow/undici: undici's dispatcher contract over the client (src/createClient.ts); it never loads undici, so Node's global fetch needs nothing installed.",
@@ -100,6 +105,14 @@ module.exports = {
       '^src/cli/',
       'load/ is the reusable load-generation engine (open-loop arrivals, run recording, the demo) that load, demo, tune and benchmarks share; it may use client, h2, server, report and below, never cli.',
     ),
+    {
+      name: 'only-its-entry-imports-grpc',
+      severity: 'error',
+      comment:
+        "src/grpc/ and @grpc/grpc-js belong to h2flow/grpc alone: no other entry may load the application's grpc-js.",
+      from: { pathNot: '^src/grpc/' },
+      to: { path: '^src/grpc/|node_modules/@grpc/' },
+    },
     {
       name: 'only-outer-layers-import-load',
       severity: 'error',

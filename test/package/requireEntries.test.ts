@@ -13,6 +13,7 @@ const requirable: readonly (readonly [specifier: string, aFunction: string])[] =
   ['h2flow/report', 'renderHtmlReport'],
   ['h2flow/sim', 'runScenario'],
   ['h2flow/undici', 'createAgent'],
+  ['h2flow/grpc', 'createChannel'],
 ];
 
 const entries = packageEntries();
