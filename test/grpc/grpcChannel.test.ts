@@ -10,8 +10,12 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { afterEach, expect, test } from '@jest/globals';
+import {
+  type EchoServer,
+  echoService,
+  startEchoServer,
+} from '../../bench/lib/grpcSeed/echoServer.js';
 import { createChannel, type H2flowChannel } from '../../src/grpc/index.js';
-import { type EchoServer, echoService, startEchoServer } from './helpers/grpcServer.js';
 
 let server: EchoServer | undefined;
 let channel: H2flowChannel | undefined;
