@@ -31,7 +31,9 @@ test: lint build
 	$(JEST) --ci
 
 # Scenarios that need more than ~20 s each; .ci/run runs these too.
+# The bench build too: the gRPC seed's server process is a compiled bench script.
 test-long: build
+	$(NODE_BIN)/tsc -p tsconfig.bench.json
 	$(JEST) --ci --testPathIgnorePatterns '/node_modules/' --testMatch '<rootDir>/test/**/*.long.test.ts'
 
 demo: build
