@@ -2,16 +2,9 @@ import { phaseTimings } from '../core/budget.js';
 import { retryAfterMs } from '../core/retryAfter.js';
 import type { RetryReason } from '../core/retryReason.js';
 import type { H2flowError } from '../errors/H2flowError.js';
-import type { AcquireHandler, Permit } from '../limiter/permit.js';
-import type {
-  DispatchHandle,
-  DispatchListener,
-  DispatchOutcome,
-  RequestHeaders,
-  ResponseHeaders,
-  Transport,
-  TransportRequest,
-} from '../transport/Transport.js';
+import type { Permit } from '../limiter/permit.js';
+import type { DispatchOutcome, ResponseHeaders, Transport } from '../transport/Transport.js';
+import { DispatchJob } from './dispatchJob.js';
 import { failureDetails } from './failureDetails.js';
 import { ReplayableBody } from './replayableBody.js';
 import type {
@@ -36,17 +29,9 @@ const noTrailers: ResponseHeaders = Object.freeze({});
  * still holds all of it; otherwise, and once HEADERS were handed on, the
  * stream fails instead.
  */
-export class StreamJob
-  implements AcquireHandler<StreamEnd>, TransportRequest, DispatchListener, StreamControl
-{
-  readonly method: string;
-  readonly path: string;
-  readonly headers: RequestHeaders;
-  readonly body: Uint8Array | undefined;
+export class StreamJob extends DispatchJob<StreamEnd> implements StreamControl {
   readonly bodySource: ReplayableBody | undefined;
   readonly maxResponseBytes = Number.POSITIVE_INFINITY;
-  #permit: Permit<StreamEnd> | undefined;
-  #handle: DispatchHandle | undefined;
   #aborter: { abort(): void } | undefined;
   #started = false;
   #settled = false;
@@ -54,25 +39,12 @@ export class StreamJob
 
   constructor(
     request: NormalizedStreamRequest,
-    readonly transport: Transport,
+    transport: Transport,
     readonly sink: StreamSink,
   ) {
-    this.method = request.method;
-    this.path = request.path;
-    this.headers = request.headers;
-    this.body = request.body;
+    super(request, transport);
     this.bodySource =
       request.bodySource === undefined ? undefined : new ReplayableBody(request.bodySource);
-  }
-
-  /** The limiter's id of this request. */
-  get id(): number {
-    return this.#permit?.id ?? 0;
-  }
-
-  /** Absolute deadline, ms. */
-  get deadlineAtMs(): number {
-    return this.#permit?.deadlineAtMs ?? Number.POSITIVE_INFINITY;
   }
 
   /** Keeps what cancels the request as the caller's abort (the limiter's acquisition). */
@@ -85,15 +57,7 @@ export class StreamJob
   }
 
   resume(): void {
-    if (!this.#settled) this.#handle?.resume?.();
-  }
-
-  onGrant(permit: Permit<StreamEnd>): void {
-    this.#permit = permit;
-    // Set before dispatch: a stream that ends inside it clears the permit's cancel again.
-    permit.onCancel = () => this.#handle?.cancel();
-    this.#handle = this.transport.dispatch(this, this);
-    if (this.#handle === undefined) permit.notSent();
+    if (!this.#settled) this.handle?.resume?.();
   }
 
   onSettle(error: H2flowError | undefined, end: StreamEnd | undefined): void {
@@ -103,16 +67,12 @@ export class StreamJob
     else this.sink.onEnd(end!);
   }
 
-  onSent(_atMs: number, windowStalled: boolean): void {
-    this.#permit?.sent(windowStalled);
-  }
-
   onHeaders(_atMs: number, status: number, headers: ResponseHeaders): void {
     if (this.#settled) return;
-    this.#permit?.headers();
+    this.permit?.headers();
     this.#started = true;
     this.#retryAfter = headers['retry-after'];
-    if (!this.sink.onHeaders(status, headers)) this.#handle?.pause?.();
+    if (!this.sink.onHeaders(status, headers)) this.handle?.pause?.();
   }
 
   onData(chunk: Uint8Array): boolean {
@@ -120,7 +80,7 @@ export class StreamJob
   }
 
   onDone(outcome: DispatchOutcome): void {
-    const permit = this.#permit;
+    const permit = this.permit;
     if (permit === undefined) return;
     switch (outcome.kind) {
       case 'response':

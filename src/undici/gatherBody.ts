@@ -1,5 +1,11 @@
-/** The most of a streamed request body gathered before the request is queued, bytes. */
-export const gatherLimitBytes = 64 * 1024;
+import { replayLimitBytes } from '../client/replayableBody.js';
+
+/**
+ * The most of a streamed request body gathered before the request is queued,
+ * bytes: what the client keeps of a streamed body for a replay, so a body
+ * small enough to gather is one a streamed retry could also have resent.
+ */
+export const gatherLimitBytes = replayLimitBytes;
 
 /**
  * Reads a streamed request body (fetch sends every body, a string's too, as
