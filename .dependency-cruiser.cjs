@@ -66,8 +66,8 @@ module.exports = {
     ),
     layer(
       'transport',
-      '^src/(h2|sim|server|client|report|cli)/',
-      'transport/ is the interface; implementations depend on it, not the reverse.',
+      '^src/(h2|sim|server|client|report|cli)/|^http2$',
+      'transport/ is the interface and the pool both implementations share; it loads no node:http2, so the simulator runs the same pool without sockets.',
     ),
     layer(
       'metrics',

@@ -5,6 +5,11 @@ import {
   type IncomingHttpStatusHeader,
 } from 'node:http2';
 import type { SchedulerLike } from 'rxjs';
+import {
+  classifyStreamClose,
+  type GoawayRecord,
+  type StreamCloseFacts,
+} from '../transport/classifyStreamClose.js';
 import type {
   DispatchHandle,
   DispatchListener,
@@ -12,14 +17,9 @@ import type {
   ResponseHeaders,
   TransportRequest,
 } from '../transport/Transport.js';
-import {
-  classifyStreamClose,
-  type GoawayRecord,
-  type StreamCloseFacts,
-} from './classifyStreamClose.js';
 import type { H2Session } from './H2Session.js';
 import { pumpRequestBody } from './requestBodyPump.js';
-import type { SessionStream } from './sessionHooks.js';
+import type { SessionStream } from './sessionStream.js';
 import { StreamedBody } from './streamedBody.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;

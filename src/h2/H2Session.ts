@@ -9,11 +9,13 @@ import {
 import type { Duplex } from 'node:stream';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { SessionCapacity } from '../core/capacity.js';
-import type { GoawayRecord } from './classifyStreamClose.js';
+import type { GoawayRecord } from '../transport/classifyStreamClose.js';
+import type { PooledSession } from '../transport/SessionPool.js';
+import type { SessionFailure, SessionHooks } from '../transport/sessionHooks.js';
+import { SessionLifecycle, type SessionState } from '../transport/sessionState.js';
 import type { H2TransportOptions } from './H2TransportOptions.js';
-import type { PickCandidate } from './pickSession.js';
 import { sessionConnectOptions } from './sessionConnectOptions.js';
-import type { SessionFailure, SessionHooks, SessionStream } from './sessionHooks.js';
+import type { SessionStream } from './sessionStream.js';
 import { socketWriteQueueBytes } from './socketWriteQueueBytes.js';
 
 /**
@@ -68,11 +70,10 @@ export function isCertificateCode(code: string): boolean {
  * above the server's real limit would be refused with REFUSED_STREAM
  * (RFC 9113 §6.5.3 lets the peer's limit apply only once received).
  */
-export class H2Session implements PickCandidate {
+export class H2Session implements PooledSession {
   /** Transport-local id. */
   readonly id: number;
-  /** Lifecycle state, as {@link SessionCapacity.state}. */
-  state: SessionCapacity['state'] = 'connecting';
+  readonly #lifecycle = new SessionLifecycle();
   /** Streams in flight (opened, not yet closed). */
   readonly streams = new Set<SessionStream>();
   /** The peer's SETTINGS_MAX_CONCURRENT_STREAMS as last received (0 until the first SETTINGS). */
@@ -131,6 +132,11 @@ export class H2Session implements PickCandidate {
       );
       session.destroy();
     }, options.connectTimeoutMs);
+  }
+
+  /** Where the session is in its life; it changes only through {@link SessionLifecycle.transition}. */
+  get state(): SessionState {
+    return this.#lifecycle.state;
   }
 
   /** Streams in flight now. */
@@ -216,13 +222,13 @@ export class H2Session implements PickCandidate {
     if (this.#session.destroyed) {
       // Already dying on its own (e.g. a GOAWAY with an error code): its 'close' reports why; only
       // stop using it — but that 'close' too waits for a socket.end() that may never flush.
-      this.state = 'draining';
+      this.#lifecycle.transition('draining');
       this.#forceCloseAfter(graceMs);
       return;
     }
     this.#closedByUs = true;
     const wasConnecting = this.state === 'connecting';
-    this.state = 'draining';
+    this.#lifecycle.transition('draining');
     if (wasConnecting) {
       this.#session.destroy();
       return;
@@ -272,10 +278,9 @@ export class H2Session implements PickCandidate {
     this.peerMaxConcurrentStreams = settings.maxConcurrentStreams ?? Number.MAX_SAFE_INTEGER;
     // Cached here: reading `session.remoteSettings` per dispatch is a native call.
     this.#peerInitialWindowBytes = settings.initialWindowSize ?? 65_535;
-    if (this.state === 'connecting') {
+    if (this.#lifecycle.transition('ready')) {
       this.#connectTimer?.unsubscribe();
       this.#connectTimer = undefined;
-      this.state = 'ready';
       this.#hooks.ready(this);
     } else if (this.state !== 'closed') {
       this.#hooks.changed(this);
@@ -290,7 +295,7 @@ export class H2Session implements PickCandidate {
     this.goaway = record;
     for (const stream of this.streams) stream.onGoaway(record);
     if (this.state !== 'closed') {
-      this.state = 'draining';
+      this.#lifecycle.transition('draining');
       // Streams at or below lastStreamId may still finish; a peer that stops reading after its
       // GOAWAY (nginx after a refusal storm) would otherwise keep the session open for good.
       this.#forceCloseAfter(drainTimeoutMs);
@@ -304,7 +309,7 @@ export class H2Session implements PickCandidate {
     this.#drainTimer?.unsubscribe();
     this.#drainTimer = undefined;
     const wasReady = this.state !== 'connecting';
-    this.state = 'closed';
+    this.#lifecycle.transition('closed');
     const failure =
       this.#closedByUs || this.goaway !== undefined
         ? undefined

@@ -1,17 +1,9 @@
-import { type Observable, type SchedulerLike, Subject } from 'rxjs';
-import type { CapacitySnapshot, SessionCapacity } from '../core/capacity.js';
 import { requireHttpUrl } from '../core/validate.js';
-import { InvalidOptionError } from '../errors/InvalidOptionError.js';
-import type {
-  DispatchHandle,
-  DispatchListener,
-  Transport,
-  TransportEvent,
-  TransportRequest,
-} from '../transport/Transport.js';
+import { PoolTransport } from '../transport/PoolTransport.js';
+import type { DispatchHandle, DispatchListener, TransportRequest } from '../transport/Transport.js';
 import { H2Dispatch } from './H2Dispatch.js';
+import { closeGraceMs, H2Session } from './H2Session.js';
 import { type H2TransportOptions, resolveH2TransportOptions } from './H2TransportOptions.js';
-import { SessionPool } from './SessionPool.js';
 
 /**
  * The {@link Transport} over `node:http2`: a pool of client sessions to one
@@ -24,68 +16,24 @@ import { SessionPool } from './SessionPool.js';
  * `capacity$` and `events$` are hot and do not replay: read `capacity()` for
  * the current state. Both complete when `close()` resolves.
  */
-export class H2Transport implements Transport {
-  /** The clock and timers every timestamp and backoff uses. */
-  readonly scheduler: SchedulerLike;
-  /** Capacity snapshots whenever sessions change (opening, ready, SETTINGS, GOAWAY, draining, closed). */
-  readonly capacity$: Observable<CapacitySnapshot>;
-  /** Session-level events: ready, GOAWAY, connection errors, closed. */
-  readonly events$: Observable<TransportEvent>;
+export class H2Transport extends PoolTransport<H2Session> {
   /** The origin, as given (normalized by `URL`). */
   readonly origin: string;
   /** The resolved options. */
   readonly options: H2TransportOptions;
-  readonly #capacity = new Subject<CapacitySnapshot>();
-  readonly #events = new Subject<TransportEvent>();
-  readonly #pool: SessionPool;
-  #closing: Promise<void> | undefined;
 
   constructor(origin: string, options: Partial<H2TransportOptions> = {}) {
     const url = requireHttpUrl('origin', origin);
+    const resolved = resolveH2TransportOptions(options);
+    const { scheduler, maxConnections, reconnectBaseMs, reconnectMaxMs } = resolved;
+    super(
+      scheduler,
+      { maxConnections, reconnectBaseMs, reconnectMaxMs, closeGraceMs, random: Math.random },
+      (id, hooks) => new H2Session(id, url, resolved, scheduler, hooks),
+    );
     this.origin = url.origin;
-    this.options = resolveH2TransportOptions(options);
-    this.scheduler = this.options.scheduler;
-    this.capacity$ = this.#capacity.asObservable();
-    this.events$ = this.#events.asObservable();
-    this.#pool = new SessionPool(url, this.options, this.scheduler, {
-      event: (event) => this.#events.next(event),
-      changed: () => {
-        if (!this.#capacity.closed) this.#capacity.next(this.capacity());
-      },
-    });
-    if (this.options.initialConnections > 0) this.#pool.resize(this.options.initialConnections);
-  }
-
-  /** Capacity right now, read from the live sessions. */
-  capacity(): CapacitySnapshot {
-    const sessions: SessionCapacity[] = [];
-    let readySessions = 0;
-    let slotsTotal = 0;
-    let slotsInUse = 0;
-    let slotsAvailable = 0;
-    for (const s of this.#pool.sessions) {
-      const c = s.capacity();
-      sessions.push(c);
-      slotsInUse += c.streamsInFlight;
-      if (c.state === 'ready') {
-        readySessions++;
-        slotsTotal += c.maxConcurrentStreams;
-        slotsAvailable += s.freeSlots;
-      }
-    }
-    return {
-      atMs: this.scheduler.now(),
-      sessions,
-      readySessions,
-      slotsTotal,
-      slotsInUse,
-      slotsAvailable,
-    };
-  }
-
-  /** Free stream slots on ready sessions right now (0 once closing). */
-  freeSlots(): number {
-    return this.#closing === undefined ? this.#pool.freeSlots() : 0;
+    this.options = resolved;
+    if (resolved.initialConnections > 0) this.pool.resize(resolved.initialConnections);
   }
 
   /**
@@ -94,37 +42,20 @@ export class H2Transport implements Transport {
    * slot or the transport is closing.
    */
   dispatch(request: TransportRequest, listener: DispatchListener): DispatchHandle | undefined {
-    if (this.#closing !== undefined) return undefined;
+    if (this.closing) return undefined;
     const bodyBytes = request.body?.byteLength ?? 0;
     // Each retired session leaves the pick set, so this ends after at most one
     // try per session.
     for (;;) {
-      const session = this.#pool.pick(bodyBytes);
+      const session = this.pool.pick(bodyBytes);
       if (session === undefined) return undefined;
       const dispatch = new H2Dispatch(session, request, listener, this.scheduler);
       if (dispatch.open() === 'opened') {
-        if (session.streamIdsNearlyExhausted) this.#pool.retire(session);
+        if (session.streamIdsNearlyExhausted) this.pool.retire(session);
         return dispatch;
       }
-      this.#pool.retire(session);
+      this.pool.retire(session);
     }
-  }
-
-  /** Aims for `connections` sessions (clamped to [0, maxConnections]); extra ones drain gracefully. */
-  resize(connections: number): void {
-    this.#pool.resize(connections);
-  }
-
-  /**
-   * Stops accepting streams, lets in-flight ones finish, closes every
-   * session, and resolves when all are closed. Idempotent.
-   */
-  close(): Promise<void> {
-    this.#closing ??= this.#pool.close().then(() => {
-      this.#capacity.complete();
-      this.#events.complete();
-    });
-    return this.#closing;
   }
 }
 

@@ -2,6 +2,7 @@ import type { SchedulerLike } from 'rxjs';
 import { rejectUnknownKeys, requireInteger } from '../core/validate.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { realTimeScheduler } from '../streams/realTimeScheduler.js';
+import { defaultReconnectBaseMs, defaultReconnectMaxMs } from '../transport/reconnectDelay.js';
 
 /** One MiB, in bytes. */
 const MiB = 1024 * 1024;
@@ -68,8 +69,8 @@ export const defaultH2TransportOptions: H2TransportOptions = Object.freeze({
   initialWindowSize: MiB,
   connectionWindowBytes: 16 * MiB,
   connectTimeoutMs: 10_000,
-  reconnectBaseMs: 100,
-  reconnectMaxMs: 10_000,
+  reconnectBaseMs: defaultReconnectBaseMs,
+  reconnectMaxMs: defaultReconnectMaxMs,
   ca: undefined,
   rejectUnauthorized: true,
   servername: undefined,

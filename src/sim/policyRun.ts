@@ -95,13 +95,16 @@ function simulate(scenario: Scenario, policy: SimPolicy, options: PolicyRunOptio
     clients.reduce((sum, c) => sum + pick(c), 0);
 
   for (let i = 0; i < scenario.client.count; i++) {
-    const transport = new SimTransport({ scheduler, server, scenario, clientId: i });
+    const arrivals = new ArrivalProcess(scenario, rng.fork());
+    const backoff = rng.fork();
+    const random = (): number => backoff.next();
+    const transport = new SimTransport({ scheduler, server, scenario, clientId: i, random });
     const client = new AdaptiveClient(transport, clientOptions);
     const recorder = fleet ? new RunRecorder(0) : total;
     const sim: SimClient = {
       transport,
       client,
-      arrivals: new ArrivalProcess(scenario, rng.fork()),
+      arrivals,
       recorder,
       rateTps: 0,
       connections: 0,

@@ -1,3 +1,4 @@
+import { http2Codes } from '../transport/http2Codes.js';
 import { FlowItem, FlowSender } from './flowSender.js';
 import type { HeapScheduler } from './heapScheduler.js';
 import { deliver, frameHeaderBytes, type Link, rstStreamFrameBytes } from './link.js';
@@ -5,9 +6,7 @@ import type { Scenario } from './scenario.js';
 import type { ServerConnection, SimServer } from './simServer.js';
 import type { SimStream, StreamServerHost } from './simStream.js';
 
-/** HTTP/2 error codes (RFC 9113 §7). */
-const NO_ERROR = 0;
-const ENHANCE_YOUR_CALM = 11;
+const { NO_ERROR, ENHANCE_YOUR_CALM } = http2Codes;
 /** SETTINGS frame with one setting (6 bytes), and GOAWAY with no debug data (8 bytes). */
 const settingsFrameBytes = frameHeaderBytes + 6;
 const goawayFrameBytes = frameHeaderBytes + 8;

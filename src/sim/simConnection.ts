@@ -1,7 +1,17 @@
+import type { SessionCapacity } from '../core/capacity.js';
+import {
+  classifyStreamClose,
+  type GoawayRecord,
+  type StreamCloseFacts,
+} from '../transport/classifyStreamClose.js';
+import { http2Codes } from '../transport/http2Codes.js';
+import type { PooledSession } from '../transport/SessionPool.js';
+import type { SessionHooks } from '../transport/sessionHooks.js';
+import { SessionLifecycle, type SessionState } from '../transport/sessionState.js';
 import type {
   DispatchListener,
+  DispatchOutcome,
   ResponseHeaders,
-  TransportEvent,
   TransportRequest,
 } from '../transport/Transport.js';
 import { FlowSender } from './flowSender.js';
@@ -9,13 +19,10 @@ import type { HeapScheduler } from './heapScheduler.js';
 import { deliver, frameHeaderBytes, type Link, rstStreamFrameBytes } from './link.js';
 import type { Scenario } from './scenario.js';
 import { type ClientSession, ServerSession } from './serverSession.js';
-import { http2ErrorNames, type SimServer } from './simServer.js';
+import type { SimServer } from './simServer.js';
 import { SimStream, type StreamHost } from './simStream.js';
 
-/** HTTP/2 error codes used here (RFC 9113 §7). */
-const NO_ERROR = 0;
-const REFUSED_STREAM = 7;
-const CANCEL = 8;
+const { NO_ERROR, REFUSED_STREAM, CANCEL } = http2Codes;
 
 /** What the connections of one simulated client share. */
 export interface ConnectionContext {
@@ -32,13 +39,12 @@ export interface ConnectionContext {
   readonly responseBody: Uint8Array;
   /** The headers every response carries (shared, frozen). */
   readonly responseHeaders: ResponseHeaders;
-  /** The connection's state or limits changed (ready, SETTINGS, GOAWAY, closed). */
-  sessionChanged(connection: SimConnection): void;
-  /** A session-level event for `events$`. */
-  event(event: TransportEvent): void;
-  /** The connection attempt failed. */
-  connectFailed(connection: SimConnection): void;
 }
+
+/** How a stream ended, beyond what the connection knows (its GOAWAY, whether it is gone). */
+type StreamEnd = Partial<
+  Pick<StreamCloseFacts, 'cancelled' | 'tooLarge' | 'response' | 'rstCode' | 'sessionDestroyed'>
+>;
 
 /**
  * One HTTP/2 connection as the client's session sees it: its state, the
@@ -52,11 +58,9 @@ export interface ConnectionContext {
  * (RFC 9113 §6.8), and the session drains. With an error code the
  * connection ends at once and the streams at or below it fail.
  */
-export class SimConnection implements ClientSession, StreamHost {
+export class SimConnection implements ClientSession, StreamHost, PooledSession {
   /** Transport-local session id. */
   readonly id: number;
-  /** The client's view of the session. */
-  state: 'connecting' | 'ready' | 'draining' | 'closed' = 'connecting';
   /** The peer's SETTINGS_MAX_CONCURRENT_STREAMS as the client last received it. */
   maxConcurrentStreams = 0;
   /** Streams the client has open on it. */
@@ -66,11 +70,16 @@ export class SimConnection implements ClientSession, StreamHost {
   /** The server's half of this connection. */
   readonly serverSide: ServerSession;
   readonly #ctx: ConnectionContext;
+  readonly #hooks: SessionHooks<SimConnection>;
+  readonly #lifecycle = new SessionLifecycle();
+  /** The GOAWAY received, with the lowest last-stream-id seen so far. */
+  #goaway: GoawayRecord | undefined;
   #nextStreamId = 1;
 
-  constructor(ctx: ConnectionContext, id: number) {
+  constructor(ctx: ConnectionContext, id: number, hooks: SessionHooks<SimConnection>) {
     this.#ctx = ctx;
     this.id = id;
+    this.#hooks = hooks;
     this.up = new FlowSender<SimStream>(
       ctx.scheduler,
       ctx.upLink,
@@ -85,9 +94,43 @@ export class SimConnection implements ClientSession, StreamHost {
     return this.#ctx.scheduler.now();
   }
 
+  /** The client's view of the session; it changes only through {@link SessionLifecycle.transition}. */
+  get state(): SessionState {
+    return this.#lifecycle.state;
+  }
+
+  /** Streams the client has open on it. */
+  get streamsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** Streams it may carry now: the peer's limit, or 0 unless ready. */
+  get streamLimit(): number {
+    return this.state === 'ready' ? this.maxConcurrentStreams : 0;
+  }
+
   /** Stream slots the client may still open. */
   get freeSlots(): number {
-    return this.state === 'ready' ? Math.max(0, this.maxConcurrentStreams - this.inFlight.size) : 0;
+    return Math.max(0, this.streamLimit - this.inFlight.size);
+  }
+
+  /** Whether a body of `bodyBytes` would wait here now: the connection window is smaller, or bodies already wait for it. */
+  sendStalled(bodyBytes: number): boolean {
+    return (
+      (bodyBytes > 0 && bodyBytes > this.up.windowBytes(this.now())) || this.up.pendingBytes > 0
+    );
+  }
+
+  /** This session's capacity now. */
+  capacity(): SessionCapacity {
+    return {
+      id: this.id,
+      state: this.state,
+      streamsInFlight: this.inFlight.size,
+      maxConcurrentStreams: this.maxConcurrentStreams,
+      remoteWindowBytes: this.up.windowBytes(this.now()),
+      outboundQueueBytes: this.up.pendingBytes,
+    };
   }
 
   /**
@@ -150,30 +193,26 @@ export class SimConnection implements ClientSession, StreamHost {
   /** Client side: resets `stream` with RST_STREAM(CANCEL) and reports it cancelled on the wire. */
   cancel(stream: SimStream): void {
     if (stream.clientDone) return;
-    const { scheduler, upLink } = this.#ctx;
     this.#clientFinish(stream);
     this.up.abort(stream.up);
-    const nowMs = scheduler.now();
-    deliver(
-      scheduler,
-      upLink.transmit(rstStreamFrameBytes, nowMs),
-      upLink.oneWayMs,
-      serverCancel,
-      stream,
-    );
-    scheduler.postAfter(0, reportCancelled, stream);
+    this.#sendCancel(stream);
+    this.#ctx.scheduler.postAfter(0, reportCancelled, stream);
     this.#closeIfDrained();
   }
 
-  /** Client side: no new streams; closes once the last one ends. */
+  /** @internal The cancel's outcome, a tick after `cancel()` as Node reports it. */
+  reportCancelled(stream: SimStream): void {
+    const atMs = this.now();
+    stream.listener.onDone(this.#classify(stream, { cancelled: { atMs, onWire: true } }, atMs));
+  }
+
+  /** Client side: no new streams; closes once the last one ends. A connecting session is given up. */
   drain(): void {
-    if (this.state === 'closed') return;
     if (this.state === 'connecting') {
       this.#clientClose();
       return;
     }
-    this.state = 'draining';
-    this.#closeIfDrained();
+    if (this.#lifecycle.transition('draining')) this.#closeIfDrained();
   }
 
   /** Bytes of request body waiting for window on this connection. */
@@ -197,81 +236,54 @@ export class SimConnection implements ClientSession, StreamHost {
   /** @internal The server's first SETTINGS arrived: the session is ready. */
   ready(value: number): void {
     if (this.state !== 'connecting') return;
-    this.state = 'ready';
     this.maxConcurrentStreams = value;
-    this.#ctx.event({ kind: 'session-ready', sessionId: this.id, atMs: this.#ctx.scheduler.now() });
-    this.#ctx.sessionChanged(this);
+    this.#lifecycle.transition('ready');
+    this.#hooks.ready(this);
   }
 
   /** @internal A SETTINGS change arrived. */
   settings(value: number): void {
     if (this.state === 'closed') return;
     this.maxConcurrentStreams = value;
-    this.#ctx.sessionChanged(this);
+    this.#hooks.changed(this);
   }
 
   /** @internal The connection attempt failed. */
   failed(): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    this.#ctx.event({
-      kind: 'connection-error',
-      sessionId: this.id,
+    if (!this.#lifecycle.transition('closed')) return;
+    this.#hooks.closed(this, {
       detail: 'connection refused (server limit of connections per client)',
       causeCode: 'ECONNREFUSED',
-      atMs: this.#ctx.scheduler.now(),
+      lasting: false,
     });
-    this.#ctx.connectFailed(this);
   }
 
-  /** @internal GOAWAY arrived: unprocessed streams come back retryable; with an error code the rest fail. */
+  /**
+   * @internal GOAWAY arrived: no new streams; the streams above its
+   * last-stream-id come back retryable, and with an error code the rest fail
+   * and the connection ends.
+   */
   goaway(code: number, last: number): void {
     if (this.state === 'closed') return;
-    const atMs = this.#ctx.scheduler.now();
+    const atMs = this.now();
+    const lastStreamId = Math.min(last, this.#goaway?.lastStreamId ?? last);
+    this.#goaway = { code: code || (this.#goaway?.code ?? NO_ERROR), lastStreamId };
     // No new streams from here on, before any listener can dispatch again.
-    this.state = 'draining';
-    this.#ctx.event({
-      kind: 'goaway',
-      sessionId: this.id,
-      errorCode: code,
-      lastStreamId: last,
-      atMs,
-    });
+    this.#lifecycle.transition('draining');
+    this.#hooks.goaway(this, { code, lastStreamId: last });
     for (const stream of [...this.inFlight]) {
-      if (stream.id > last) {
-        this.#clientFinish(stream);
-        stream.listener.onDone({
-          kind: 'retryable',
-          reason: 'goaway-unprocessed',
-          http2Code: code,
-          atMs,
-        });
-      } else if (code !== NO_ERROR) {
-        this.#clientFinish(stream);
-        stream.listener.onDone({
-          kind: 'error',
-          failure: 'goaway',
-          detail: `GOAWAY(${http2ErrorNames[code] ?? code}) ended the connection`,
-          http2Code: code,
-          atMs,
-        });
+      if (stream.id > lastStreamId || code !== NO_ERROR) {
+        this.#settle(stream, { sessionDestroyed: code !== NO_ERROR }, atMs);
       }
     }
     if (code !== NO_ERROR) this.#clientClose();
     else this.#closeIfDrained();
-    this.#ctx.sessionChanged(this);
   }
 
   /** @internal RST_STREAM(REFUSED_STREAM) arrived. */
   refused(stream: SimStream): void {
     if (stream.clientDone) return;
-    this.#clientFinish(stream);
-    stream.listener.onDone({
-      kind: 'retryable',
-      reason: 'refused-stream',
-      http2Code: REFUSED_STREAM,
-      atMs: this.#ctx.scheduler.now(),
-    });
+    this.#settle(stream, { rstCode: REFUSED_STREAM }, this.now());
     this.#closeIfDrained();
   }
 
@@ -292,39 +304,40 @@ export class SimConnection implements ClientSession, StreamHost {
   end(stream: SimStream): void {
     if (stream.clientDone) return;
     const ctx = this.#ctx;
-    this.#clientFinish(stream);
-    stream.listener.onDone({
-      kind: 'response',
+    const atMs = this.now();
+    const response = {
       status: ctx.scenario.response.status,
       headers: ctx.responseHeaders,
       body: ctx.responseBody,
-      atMs: ctx.scheduler.now(),
+      atMs,
       // The server's sender waited for credit exactly when the windows this client advertised
       // were used up: the client's own receive window held the response back.
       windowStalled: stream.down?.stalled === true,
-    });
+    };
+    this.#settle(stream, { response }, atMs);
     this.#closeIfDrained();
   }
 
   /** @internal The response is over `maxResponseBytes`: reset the stream and fail it. */
   cancelTooLarge(stream: SimStream): void {
-    const { scheduler, upLink, scenario } = this.#ctx;
+    const { scenario } = this.#ctx;
     this.#clientFinish(stream);
-    const nowMs = scheduler.now();
-    deliver(
-      scheduler,
-      upLink.transmit(rstStreamFrameBytes, nowMs),
-      upLink.oneWayMs,
-      serverCancel,
-      stream,
-    );
-    stream.listener.onDone({
-      kind: 'error',
-      failure: 'response-too-large',
-      detail: `response body of ${scenario.response.bodyBytes} bytes is over maxResponseBytes (${stream.request.maxResponseBytes})`,
+    const nowMs = this.now();
+    this.#sendCancel(stream);
+    const tooLarge = {
       atMs: nowMs,
-    });
+      bytes: scenario.response.bodyBytes,
+      limit: stream.request.maxResponseBytes,
+    };
+    stream.listener.onDone(this.#classify(stream, { tooLarge }, nowMs));
     this.#closeIfDrained();
+  }
+
+  /** Sends RST_STREAM(CANCEL) for `stream`; the server has it one one-way delay after it leaves. */
+  #sendCancel(stream: SimStream): void {
+    const { scheduler, upLink } = this.#ctx;
+    const leftAtMs = upLink.transmit(rstStreamFrameBytes, scheduler.now());
+    deliver(scheduler, leftAtMs, upLink.oneWayMs, serverCancel, stream);
   }
 
   #clientFinish(stream: SimStream): void {
@@ -332,28 +345,42 @@ export class SimConnection implements ClientSession, StreamHost {
     this.inFlight.delete(stream);
   }
 
+  /** Ends `stream` on the client with the outcome production's classifier gives these facts. */
+  #settle(stream: SimStream, end: StreamEnd, atMs: number): void {
+    this.#clientFinish(stream);
+    stream.listener.onDone(this.#classify(stream, end, atMs));
+  }
+
+  /** The facts `node:http2` would report for this stream's close, judged by {@link classifyStreamClose}. */
+  #classify(stream: SimStream, end: StreamEnd, atMs: number): DispatchOutcome {
+    return classifyStreamClose({
+      cancelled: end.cancelled,
+      tooLarge: end.tooLarge,
+      bodyFailed: undefined,
+      response: end.response,
+      streamId: stream.id,
+      goaway: this.#goaway,
+      rstCode: end.rstCode,
+      sessionDestroyed: end.sessionDestroyed === true,
+      error: undefined,
+      atMs,
+    });
+  }
+
   #closeIfDrained(): void {
     if (this.state === 'draining' && this.inFlight.size === 0) this.#clientClose();
   }
 
   #clientClose(): void {
-    if (this.state === 'closed') return;
+    if (!this.#lifecycle.transition('closed')) return;
     const { scheduler, upLink } = this.#ctx;
-    this.state = 'closed';
     // In-flight streams of a connection that closes under them are lost.
     const atMs = scheduler.now();
     for (const stream of [...this.inFlight]) {
-      this.#clientFinish(stream);
-      stream.listener.onDone({
-        kind: 'error',
-        failure: 'session-closed',
-        detail: 'the connection closed with the stream in flight',
-        atMs,
-      });
+      this.#settle(stream, { sessionDestroyed: true }, atMs);
     }
     scheduler.postAndForget(atMs + upLink.oneWayMs, serverClose, this.serverSide);
-    this.#ctx.event({ kind: 'session-closed', sessionId: this.id, atMs });
-    this.#ctx.sessionChanged(this);
+    this.#hooks.closed(this, undefined);
   }
 }
 
@@ -393,5 +420,5 @@ function serverCancel(stream: SimStream): void {
 }
 
 function reportCancelled(stream: SimStream): void {
-  stream.listener.onDone({ kind: 'cancelled', onWire: true, atMs: stream.connection.now() });
+  stream.connection.reportCancelled(stream);
 }

@@ -1,5 +1,6 @@
 import type { ServerStats } from '../core/runResult.js';
 import type { SeededRandom } from '../core/seededRandom.js';
+import { http2ErrorNames } from '../transport/http2Codes.js';
 import type { HeapScheduler } from './heapScheduler.js';
 import { LatencyDistribution } from './latencyDistribution.js';
 import type { Scenario } from './scenario.js';
@@ -12,16 +13,6 @@ export interface ServerConnection {
   /** A worker finished `stream`; send its response (unless the stream was reset meanwhile). */
   respond(stream: SimStream): void;
 }
-
-/** RST_STREAM error-code names the server counts, by code (RFC 9113 §7). */
-export const http2ErrorNames: Readonly<Record<number, string>> = {
-  0: 'NO_ERROR',
-  1: 'PROTOCOL_ERROR',
-  2: 'INTERNAL_ERROR',
-  7: 'REFUSED_STREAM',
-  8: 'CANCEL',
-  11: 'ENHANCE_YOUR_CALM',
-};
 
 /**
  * The server every client of a run talks to: a pool of `workers` serving

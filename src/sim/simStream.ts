@@ -27,6 +27,8 @@ export interface StreamHost {
   now(): number;
   /** Resets the stream (RST_STREAM(CANCEL)). */
   cancel(stream: SimStream): void;
+  /** Reports a cancelled stream's outcome to its listener. */
+  reportCancelled(stream: SimStream): void;
   /** RST_STREAM(REFUSED_STREAM) arrived. */
   refused(stream: SimStream): void;
   /** Response HEADERS arrived. */

@@ -4,7 +4,12 @@ import { SeededRandom } from '../../src/core/seededRandom.js';
 import { HeapScheduler } from '../../src/sim/heapScheduler.js';
 import type { Scenario } from '../../src/sim/scenario.js';
 import { SimServer } from '../../src/sim/simServer.js';
-import { reconnectBackoffMs, SimTransport } from '../../src/sim/simTransport.js';
+import { SimTransport } from '../../src/sim/simTransport.js';
+import {
+  defaultReconnectBaseMs,
+  defaultReconnectMaxMs,
+  reconnectDelayMs,
+} from '../../src/transport/reconnectDelay.js';
 import type {
   DispatchListener,
   DispatchOutcome,
@@ -24,7 +29,13 @@ interface Trace {
 function harness(s: Scenario) {
   const scheduler = new HeapScheduler();
   const server = new SimServer(scheduler, s.server, new SeededRandom(1));
-  const transport = new SimTransport({ scheduler, server, scenario: s, clientId: 0 });
+  const transport = new SimTransport({
+    scheduler,
+    server,
+    scenario: s,
+    clientId: 0,
+    random: () => 0.5,
+  });
   const events: TransportEvent[] = [];
   const snapshots: CapacitySnapshot[] = [];
   transport.events$.subscribe((e) => events.push(e));
@@ -328,12 +339,19 @@ describe('SimTransport', () => {
     expect(h.server.stats()).toMatchObject({ rstReceived: { CANCEL: 3 }, goawaySent: 1 });
   });
 
-  it('is refused past maxConnectionsPerClient and retries after a backoff', () => {
+  it("is refused past maxConnectionsPerClient and retries after production's jittered backoff", () => {
     const h = harness(fixture({ maxConnectionsPerClient: 1 }));
     h.transport.resize(2);
-    h.scheduler.run(reconnectBackoffMs + 100);
+    const backoff = (attempt: number) =>
+      reconnectDelayMs(attempt, defaultReconnectBaseMs, defaultReconnectMaxMs, () => 0.5);
+    // Refused one RTT (2 ms) after each attempt. Session 1's ready (4 ms) resets the count of
+    // failures, so the second refusal waits the first attempt's 75 ms again; then 150 ms.
+    const second = 2 + backoff(1) + 2;
+    const third = second + backoff(1) + 2;
+    const fourth = third + backoff(2) + 2;
+    h.scheduler.run(fourth);
     const errors = h.events.filter((e) => e.kind === 'connection-error');
-    expect(errors.map((e) => e.atMs)).toEqual([2, reconnectBackoffMs + 4]);
+    expect(errors.map((e) => e.atMs)).toEqual([2, second, third, fourth]);
     expect(errors[0]).toMatchObject({ sessionId: 2, causeCode: 'ECONNREFUSED' });
     expect(h.transport.capacity().readySessions).toBe(1);
   });

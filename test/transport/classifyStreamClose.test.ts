@@ -1,5 +1,8 @@
 import { expect, test } from '@jest/globals';
-import { classifyStreamClose, type StreamCloseFacts } from '../../src/h2/classifyStreamClose.js';
+import {
+  classifyStreamClose,
+  type StreamCloseFacts,
+} from '../../src/transport/classifyStreamClose.js';
 
 const base: StreamCloseFacts = {
   cancelled: undefined,

@@ -1,5 +1,9 @@
 import { expect, test } from '@jest/globals';
-import { type PickCandidate, pickSession, stallProbeLimit } from '../../src/h2/pickSession.js';
+import {
+  type PickCandidate,
+  pickSession,
+  stallProbeLimit,
+} from '../../src/transport/pickSession.js';
 
 interface Fake extends PickCandidate {
   readonly name: string;

@@ -24,9 +24,3 @@ export interface SessionFailure {
   /** True when connecting again will not help soon: the server does not speak HTTP/2, or its certificate is refused. */
   readonly lasting: boolean;
 }
-
-/** One stream's view of its session: how it learns about a GOAWAY while it is open. */
-export interface SessionStream {
-  /** A GOAWAY arrived while the stream was open. */
-  onGoaway(record: GoawayRecord): void;
-}

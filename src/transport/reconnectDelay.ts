@@ -1,3 +1,9 @@
+/** The first reconnect delay after a failure, before jitter, ms (doubled per attempt). */
+export const defaultReconnectBaseMs = 100;
+
+/** The longest reconnect delay, before jitter, ms. */
+export const defaultReconnectMaxMs = 10_000;
+
 /**
  * The wait before reconnect attempt `attempt` (1 for the first retry after a
  * failure): exponential, `baseMs * 2^(attempt - 1)` capped at `maxMs`, then

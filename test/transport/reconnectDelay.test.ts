@@ -1,6 +1,6 @@
 import { expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { reconnectDelayMs } from '../../src/h2/reconnectDelay.js';
+import { reconnectDelayMs } from '../../src/transport/reconnectDelay.js';
 
 test('doubles per attempt from the base, with equal jitter in [capped/2, capped)', () => {
   expect(reconnectDelayMs(1, 100, 10_000, () => 0)).toBe(50);

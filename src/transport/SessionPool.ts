@@ -1,12 +1,47 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
+import type { CapacitySnapshot } from '../core/capacity.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
-import type { TransportEvent } from '../transport/Transport.js';
+import { type CapacitySource, capacitySnapshot } from './capacitySnapshot.js';
 import type { GoawayRecord } from './classifyStreamClose.js';
-import { closeGraceMs, H2Session } from './H2Session.js';
-import type { H2TransportOptions } from './H2TransportOptions.js';
-import { pickSession } from './pickSession.js';
+import { type PickCandidate, pickSession } from './pickSession.js';
 import { reconnectDelayMs } from './reconnectDelay.js';
 import type { SessionFailure, SessionHooks } from './sessionHooks.js';
+import type { SessionState } from './sessionState.js';
+import type { TransportEvent } from './Transport.js';
+
+/** What the pool needs of one session: a `node:http2` session in production, a modelled connection in the simulator. */
+export interface PooledSession extends PickCandidate, CapacitySource {
+  /** Transport-local id. */
+  readonly id: number;
+  /** Where it is in its life. */
+  readonly state: SessionState;
+  /**
+   * Stops new streams and closes once in-flight ones end; a session still
+   * connecting is given up. After `graceMs` a session that has not closed is
+   * destroyed (a transport without real sockets may ignore it).
+   */
+  drain(graceMs?: number): void;
+}
+
+/**
+ * Opens session `id`, reporting to `hooks`. It must not call a hook before
+ * it returns: the pool adds the session to its list only then.
+ */
+export type OpenSession<S> = (id: number, hooks: SessionHooks<S>) => S;
+
+/** The pool's settings. */
+export interface SessionPoolOptions {
+  /** Most sessions connecting or ready at once. */
+  readonly maxConnections: number;
+  /** First reconnect delay after a failure (then doubled per attempt, jittered), ms. */
+  readonly reconnectBaseMs: number;
+  /** Longest reconnect delay, ms. */
+  readonly reconnectMaxMs: number;
+  /** The grace `close()` gives each session before it is destroyed, ms. */
+  readonly closeGraceMs: number;
+  /** Uniform in [0, 1) for the backoff's jitter: `Math.random` in production, a seeded stream in the simulator. */
+  readonly random: () => number;
+}
 
 /** Where the pool reports to its transport. */
 export interface PoolSink {
@@ -17,33 +52,42 @@ export interface PoolSink {
 }
 
 /**
- * The sessions of one origin. It keeps `target` sessions connecting or ready:
+ * The sessions of one origin, for either transport. It keeps `target`
+ * sessions connecting or ready:
  * - it opens sessions up to the target (bounded by `maxConnections`);
- * - it drains extra ones gracefully (no new streams, close when empty);
+ * - it drains extra ones gracefully (no new streams, close when empty),
+ *   those still connecting first, then the ones with fewest streams;
  * - it replaces sessions that went away (GOAWAY) or failed, with jittered
  *   exponential backoff after failures so a dead server is not hammered;
  * - it picks a session per stream with {@link pickSession}.
  * Connection failures never throw; they become `connection-error` events.
  */
-export class SessionPool {
-  readonly #origin: URL;
-  readonly #options: H2TransportOptions;
+export class SessionPool<S extends PooledSession> {
+  readonly #options: SessionPoolOptions;
   readonly #scheduler: SchedulerLike;
   readonly #sink: PoolSink;
-  readonly #hooks: SessionHooks<H2Session>;
-  readonly #sessions: H2Session[] = [];
+  readonly #openSession: OpenSession<S>;
+  readonly #hooks: SessionHooks<S>;
+  readonly #sessions: S[] = [];
   #target = 0;
   #failures = 0;
   #retryTimer: Subscription | undefined;
   #nextId = 1;
   #closing = false;
+  #maintaining = false;
+  #maintainAgain = false;
   #onEmpty: (() => void) | undefined;
 
-  constructor(origin: URL, options: H2TransportOptions, scheduler: SchedulerLike, sink: PoolSink) {
-    this.#origin = origin;
+  constructor(
+    options: SessionPoolOptions,
+    scheduler: SchedulerLike,
+    sink: PoolSink,
+    openSession: OpenSession<S>,
+  ) {
     this.#options = options;
     this.#scheduler = scheduler;
     this.#sink = sink;
+    this.#openSession = openSession;
     this.#hooks = {
       ready: (s) => this.#onReady(s),
       changed: () => sink.changed(),
@@ -53,7 +97,7 @@ export class SessionPool {
   }
 
   /** Every session not yet closed, oldest first. */
-  get sessions(): readonly H2Session[] {
+  get sessions(): readonly S[] {
     return this.#sessions;
   }
 
@@ -64,8 +108,13 @@ export class SessionPool {
     return free;
   }
 
+  /** Capacity now, read from the live sessions. */
+  capacity(): CapacitySnapshot {
+    return capacitySnapshot(this.#sessions, this.#scheduler.now());
+  }
+
   /** The session a new stream with a body of `bodyBytes` should go on, or `undefined` if none has a free slot. */
-  pick(bodyBytes: number): H2Session | undefined {
+  pick(bodyBytes: number): S | undefined {
     return this.#closing ? undefined : pickSession(this.#sessions, bodyBytes);
   }
 
@@ -79,8 +128,8 @@ export class SessionPool {
     this.#maintain();
   }
 
-  /** Drains `session` and replaces it: Node refused a new stream on it (GOAWAY this tick), or its stream ids are nearly used up. */
-  retire(session: H2Session): void {
+  /** Drains `session` and replaces it: it refused a new stream (GOAWAY this tick), or its stream ids are nearly used up. */
+  retire(session: S): void {
     session.drain();
     this.#maintain();
     this.#sink.changed();
@@ -95,16 +144,36 @@ export class SessionPool {
     const done = new Promise<void>((resolve) => {
       this.#onEmpty = resolve;
     });
-    for (const s of [...this.#sessions]) s.drain(closeGraceMs);
+    for (const s of [...this.#sessions]) s.drain(this.#options.closeGraceMs);
     this.#sink.changed();
     this.#checkEmpty();
     return done;
   }
 
-  /** Opens or drains sessions until connecting + ready = target. */
+  /**
+   * Opens or drains sessions until connecting + ready = target. A session
+   * may close inside `drain()` (one still connecting, in the simulator),
+   * which re-enters here; the outer call then runs once more instead.
+   */
   #maintain(): void {
+    if (this.#maintaining) {
+      this.#maintainAgain = true;
+      return;
+    }
+    this.#maintaining = true;
+    try {
+      do {
+        this.#maintainAgain = false;
+        this.#rebalance();
+      } while (this.#maintainAgain);
+    } finally {
+      this.#maintaining = false;
+    }
+  }
+
+  #rebalance(): void {
     if (this.#closing) return;
-    const live = this.#sessions.filter((s) => s.state === 'connecting' || s.state === 'ready');
+    const live = this.#live();
     if (live.length > this.#target) {
       // Drain sessions still connecting first (nothing to lose), then the
       // ones with the fewest streams in flight (they empty soonest).
@@ -123,38 +192,35 @@ export class SessionPool {
       this.#open(missing);
       return;
     }
-    const delayMs = reconnectDelayMs(
-      this.#failures,
-      this.#options.reconnectBaseMs,
-      this.#options.reconnectMaxMs,
-    );
+    const { reconnectBaseMs, reconnectMaxMs, random } = this.#options;
+    const delayMs = reconnectDelayMs(this.#failures, reconnectBaseMs, reconnectMaxMs, random);
     this.#retryTimer = this.#scheduler.schedule(() => {
       this.#retryTimer = undefined;
       if (this.#closing) return;
-      const now = this.#sessions.filter((s) => s.state === 'connecting' || s.state === 'ready');
-      this.#open(this.#target - now.length);
+      this.#open(this.#target - this.#live().length);
     }, delayMs);
+  }
+
+  #live(): S[] {
+    return this.#sessions.filter((s) => s.state === 'connecting' || s.state === 'ready');
   }
 
   #open(count: number): void {
     if (count <= 0) return;
     for (let i = 0; i < count; i++) {
-      const id = this.#nextId++;
-      this.#sessions.push(
-        new H2Session(id, this.#origin, this.#options, this.#scheduler, this.#hooks),
-      );
+      this.#sessions.push(this.#openSession(this.#nextId++, this.#hooks));
     }
     this.#sink.changed();
   }
 
-  #onReady(session: H2Session): void {
+  #onReady(session: S): void {
     this.#failures = 0;
     this.#sink.event({ kind: 'session-ready', sessionId: session.id, atMs: this.#now() });
-    // It may have been drained while connecting; drain() destroys those.
+    // It may have been drained while connecting; drain() gives those up.
     this.#sink.changed();
   }
 
-  #onGoaway(session: H2Session, record: GoawayRecord): void {
+  #onGoaway(session: S, record: GoawayRecord): void {
     this.#sink.event({
       kind: 'goaway',
       sessionId: session.id,
@@ -170,7 +236,7 @@ export class SessionPool {
     this.#sink.changed();
   }
 
-  #onClosed(session: H2Session, failure: SessionFailure | undefined): void {
+  #onClosed(session: S, failure: SessionFailure | undefined): void {
     const i = this.#sessions.indexOf(session);
     if (i >= 0) this.#sessions.splice(i, 1);
     const atMs = this.#now();

@@ -1,8 +1,12 @@
-import { constants } from 'node:http2';
-import type { DispatchOutcome, ResponseHeaders } from '../transport/Transport.js';
+import { http2Codes } from './http2Codes.js';
+import type { DispatchOutcome, ResponseHeaders } from './Transport.js';
 
-const { NGHTTP2_REFUSED_STREAM, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } =
-  constants;
+const {
+  REFUSED_STREAM: NGHTTP2_REFUSED_STREAM,
+  ENHANCE_YOUR_CALM: NGHTTP2_ENHANCE_YOUR_CALM,
+  CANCEL: NGHTTP2_CANCEL,
+  NO_ERROR: NGHTTP2_NO_ERROR,
+} = http2Codes;
 
 /** The GOAWAY a session received: its error code and last-stream-id (RFC 9113 §6.8). */
 export interface GoawayRecord {
@@ -30,6 +34,8 @@ export interface StreamCloseFacts {
         readonly body: Uint8Array;
         readonly atMs: number;
         readonly trailers?: ResponseHeaders | undefined;
+        /** The response waited on the client's own receive window (see the `response` outcome). */
+        readonly windowStalled?: boolean | undefined;
       }
     | undefined;
   /** The stream's id on the session. */
