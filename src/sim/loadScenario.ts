@@ -9,6 +9,7 @@ import { findJsonSyntaxError } from './jsonSyntaxError.js';
 import type { LatencySpec } from './latencyDistribution.js';
 import type { LoadPhase, Scenario } from './scenario.js';
 import { ScenarioError } from './scenarioError.js';
+import { type ServerProfileName, serverProfiles } from './serverProfiles.js';
 
 // ajv is CommonJS; under NodeNext its default export is the module object.
 const Ajv = AjvModule as unknown as typeof AjvModule.default;
@@ -151,6 +152,11 @@ interface ScenarioFile {
     goawayEveryStreams?: number;
     refuseWhenQueuedOver?: number;
     resetFlood?: { maxResets: number; perS: number };
+    resetRateLimit?: { burst: number; perS: number };
+    slotHeldAfterReset?: boolean;
+    streamsOverLimit?: 'refuse' | 'protocol-error';
+    goawayAfterRefusals?: number;
+    profile?: ServerProfileName;
   };
   client: {
     count?: number;
@@ -217,17 +223,7 @@ function resolve(f: ScenarioFile, file: string): Scenario {
       connectionWindowBytes: f.http2?.connectionWindowBytes ?? 65_535,
       maxFrameBytes: f.http2?.maxFrameBytes ?? 16_384,
     },
-    server: {
-      maxConcurrentStreams: f.server.maxConcurrentStreams ?? 100,
-      settingsSchedule: f.server.settingsSchedule ?? [],
-      latency,
-      latencySchedule: f.server.latencySchedule ?? [],
-      workers: f.server.workers ?? Infinity,
-      maxConnectionsPerClient,
-      goawayEveryStreams: f.server.goawayEveryStreams ?? Infinity,
-      refuseWhenQueuedOver: f.server.refuseWhenQueuedOver ?? Infinity,
-      resetFlood: f.server.resetFlood,
-    },
+    server: resolveServer(f.server, maxConnectionsPerClient),
     client: {
       count: f.client.count ?? 1,
       timeoutMs: f.client.timeoutMs,
@@ -237,6 +233,34 @@ function resolve(f: ScenarioFile, file: string): Scenario {
         f.client.newConnectionMax ?? Math.min(connectionCeiling, maxConnectionsPerClient),
       options,
     },
+  };
+}
+
+/** The server knobs: the scenario's own, then its profile's, then the defaults (no limits, a plain server). */
+function resolveServer(
+  server: ScenarioFile['server'],
+  maxConnectionsPerClient: number,
+): Scenario['server'] {
+  const maxConcurrentStreams = server.maxConcurrentStreams ?? 100;
+  const profile = server.profile === undefined ? undefined : serverProfiles[server.profile];
+  return {
+    maxConcurrentStreams,
+    settingsSchedule: server.settingsSchedule ?? [],
+    latency: server.latency,
+    latencySchedule: server.latencySchedule ?? [],
+    workers: server.workers ?? Infinity,
+    maxConnectionsPerClient,
+    goawayEveryStreams: server.goawayEveryStreams ?? Infinity,
+    refuseWhenQueuedOver: server.refuseWhenQueuedOver ?? Infinity,
+    resetFlood: server.resetFlood ?? profile?.resetFlood,
+    resetRateLimit: server.resetRateLimit ?? profile?.resetRateLimit,
+    slotHeldAfterReset: server.slotHeldAfterReset ?? profile?.slotHeldAfterReset ?? false,
+    streamsOverLimit: server.streamsOverLimit ?? profile?.streamsOverLimit ?? 'refuse',
+    goawayAfterRefusals:
+      server.goawayAfterRefusals ??
+      profile?.goawayAfterRefusals?.(maxConcurrentStreams) ??
+      Infinity,
+    profile: server.profile,
   };
 }
 

@@ -135,6 +135,7 @@ export function describeScenario(s: Scenario, durationS: number): string {
   ];
   if (s.client.count > 1) parts.push(`${s.client.count} clients`);
   if (Number.isFinite(s.server.workers)) parts.push(`${s.server.workers} server workers`);
+  if (s.server.profile !== undefined) parts.push(`server behaves as ${s.server.profile}`);
   return parts.join(', ');
 }
 

@@ -1,4 +1,5 @@
 import type { LatencySpec } from './latencyDistribution.js';
+import type { ServerProfileName } from './serverProfiles.js';
 
 /**
  * A simulation scenario with every default filled in. Scenario files
@@ -64,6 +65,16 @@ export interface Scenario {
     /** `Infinity` when never. */
     readonly refuseWhenQueuedOver: number;
     readonly resetFlood: { readonly maxResets: number; readonly perS: number } | undefined;
+    /** A token bucket of resets (nghttp2): `burst`, refilled at `perS` a second. */
+    readonly resetRateLimit: { readonly burst: number; readonly perS: number } | undefined;
+    /** A stream reset while its handler runs keeps its slot until the handler ends (nginx). */
+    readonly slotHeldAfterReset: boolean;
+    /** What a stream past the limit gets: REFUSED_STREAM, or GOAWAY(PROTOCOL_ERROR) (nghttp2). */
+    readonly streamsOverLimit: 'refuse' | 'protocol-error';
+    /** GOAWAY(NO_ERROR) and silence after more than this many refusals on a connection (nginx); `Infinity` when never. */
+    readonly goawayAfterRefusals: number;
+    /** The server profile the knobs above were filled in from, if the scenario named one. */
+    readonly profile: ServerProfileName | undefined;
   };
   /** The clients. */
   readonly client: {

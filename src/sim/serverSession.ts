@@ -2,11 +2,12 @@ import { http2Codes } from '../transport/http2Codes.js';
 import { FlowItem, FlowSender } from './flowSender.js';
 import type { HeapScheduler } from './heapScheduler.js';
 import { deliver, frameHeaderBytes, type Link, rstStreamFrameBytes } from './link.js';
+import { ResetGuard } from './resetGuard.js';
 import type { Scenario } from './scenario.js';
 import type { ServerConnection, SimServer } from './simServer.js';
 import type { SimStream, StreamServerHost } from './simStream.js';
 
-const { NO_ERROR, ENHANCE_YOUR_CALM } = http2Codes;
+const { NO_ERROR, PROTOCOL_ERROR } = http2Codes;
 /** SETTINGS frame with one setting (6 bytes), and GOAWAY with no debug data (8 bytes). */
 const settingsFrameBytes = frameHeaderBytes + 6;
 const goawayFrameBytes = frameHeaderBytes + 8;
@@ -47,9 +48,16 @@ export interface ServerSessionContext {
  * - After `goawayEveryStreams` accepted streams it sends GOAWAY(NO_ERROR)
  *   naming the last one; HEADERS above it are discarded unprocessed, and the
  *   client retries those when the GOAWAY reaches it (RFC 9113 §6.8).
- * - More than `resetFlood.maxResets` RST_STREAMs within `resetFlood.perS`
- *   seconds earn GOAWAY(ENHANCE_YOUR_CALM), and the connection closes at
- *   once, as nghttp2, Netty and nginx do against reset floods.
+ * - A reset flood (`resetFlood`, `resetRateLimit`; {@link ResetGuard}) earns
+ *   a GOAWAY with an error code, and the connection closes at once.
+ * - With `slotHeldAfterReset`, a stream reset while its handler runs still
+ *   counts against the limit until the handler ends (nginx).
+ * - A stream past the limit is refused, or with `streamsOverLimit`
+ *   `protocol-error` ends the connection (nghttp2, RFC 9113 §5.1.2).
+ * - After more than `goawayAfterRefusals` refusals on the connection the
+ *   server sends GOAWAY(NO_ERROR) and goes silent: it answers none of the
+ *   streams it holds and reads nothing more (nginx's "client sent too many
+ *   refused streams"), so the client's streams there end at its deadlines.
  */
 export class ServerSession implements ServerConnection, StreamServerHost {
   /** Response bodies (server → client), under the client's flow-control windows. */
@@ -63,12 +71,15 @@ export class ServerSession implements ServerConnection, StreamServerHost {
   #accepted = 0;
   #highestAccepted = 0;
   #goawayLast = Infinity;
+  #refusals = 0;
+  #silent = false;
   readonly #streams = new Set<SimStream>();
-  readonly #resetTimesMs: number[] = [];
+  readonly #resetGuard: ResetGuard;
 
   constructor(ctx: ServerSessionContext, client: ClientSession) {
     this.#ctx = ctx;
     this.#client = client;
+    this.#resetGuard = new ResetGuard(ctx.scenario.server);
     this.down = new FlowSender<SimStream>(
       ctx.scheduler,
       ctx.downLink,
@@ -115,8 +126,18 @@ export class ServerSession implements ServerConnection, StreamServerHost {
       stream.serverPhase = 'closed';
       return false;
     }
-    if (this.#active >= this.#maxStreams || server.overloaded()) {
+    const overLimit = this.#active >= this.#maxStreams;
+    if (overLimit || server.overloaded()) {
       stream.serverPhase = 'closed';
+      const { streamsOverLimit, goawayAfterRefusals } = server.config;
+      if (overLimit && streamsOverLimit === 'protocol-error') {
+        this.#sendGoaway(PROTOCOL_ERROR);
+        return false;
+      }
+      if (this.#refusals++ > goawayAfterRefusals) {
+        this.#goSilent();
+        return false;
+      }
       server.streamRefused();
       const leftAtMs = downLink.transmit(rstStreamFrameBytes, scheduler.now());
       deliver(scheduler, leftAtMs, downLink.oneWayMs, clientRefused, stream);
@@ -137,14 +158,16 @@ export class ServerSession implements ServerConnection, StreamServerHost {
     if (stream.serverPhase === 'receiving') this.#ctx.server.submit(stream);
   }
 
-  /** A worker finished `stream`. */
+  /** A worker finished `stream`; a reset stream whose slot was held frees it now. */
   serviceDone(stream: SimStream): void {
     this.#ctx.server.finished(stream);
+    if (stream.serverCancelled && stream.serverPhase === 'serving')
+      this.#streamClosed(stream, false);
   }
 
   /** Sends the response of `stream`: HEADERS, then DATA under the client's windows. */
   respond(stream: SimStream): void {
-    if (this.#closed || stream.serverPhase !== 'serving') return;
+    if (this.#closed || this.#silent || stream.serverPhase !== 'serving') return;
     const { scheduler, downLink, scenario } = this.#ctx;
     stream.serverPhase = 'responding';
     const headersLeftMs = downLink.transmit(
@@ -170,22 +193,17 @@ export class ServerSession implements ServerConnection, StreamServerHost {
   reset(stream: SimStream, code: number): void {
     const { scheduler, server } = this.#ctx;
     server.resetReceived(code);
-    if (this.#closed) return;
-    this.#drop(stream);
-    const flood = server.config.resetFlood;
-    if (flood === undefined) return;
-    const nowMs = scheduler.now();
-    const times = this.#resetTimesMs;
-    times.push(nowMs);
-    while (times.length > 0 && times[0]! <= nowMs - flood.perS * 1000) times.shift();
-    if (times.length > flood.maxResets) this.#sendGoaway(ENHANCE_YOUR_CALM);
+    if (this.#closed || this.#silent) return;
+    this.#drop(stream, server.config.slotHeldAfterReset);
+    const goawayCode = this.#resetGuard.onReset(scheduler.now());
+    if (goawayCode !== undefined) this.#sendGoaway(goawayCode);
   }
 
   /** The connection is gone (the client closed it, or the server ended it): drop every stream. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const stream of this.#streams) this.#drop(stream);
+    for (const stream of this.#streams) this.#drop(stream, false);
     this.#streams.clear();
     this.#active = 0;
     this.#ctx.server.connectionClosed(this, this.#ctx.clientId);
@@ -202,7 +220,23 @@ export class ServerSession implements ServerConnection, StreamServerHost {
     if (code !== NO_ERROR) this.close();
   }
 
-  #drop(stream: SimStream): void {
+  /**
+   * Nginx's answer to a client that keeps opening streams past the limit:
+   * GOAWAY(NO_ERROR) naming the last stream it took, then silence. The
+   * streams it holds get no response; the connection is never closed from
+   * this side.
+   */
+  #goSilent(): void {
+    this.#sendGoaway(NO_ERROR);
+    this.#silent = true;
+    for (const stream of this.#streams) {
+      stream.serverCancelled = true;
+      if (stream.serverPhase === 'responding' && stream.down) this.down.abort(stream.down);
+    }
+  }
+
+  /** The stream is gone for the server; with `holdSlot`, one in service keeps its slot until its handler ends. */
+  #drop(stream: SimStream, holdSlot: boolean): void {
     switch (stream.serverPhase) {
       case 'waiting':
         this.#ctx.server.withdraw(stream);
@@ -210,6 +244,7 @@ export class ServerSession implements ServerConnection, StreamServerHost {
       case 'serving':
         // The worker keeps going (its work is wasted); no response will be sent.
         stream.serverCancelled = true;
+        if (holdSlot) return;
         break;
       case 'responding':
         if (stream.down) this.down.abort(stream.down);

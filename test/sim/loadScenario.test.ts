@@ -54,6 +54,48 @@ describe('loadScenario', () => {
     expect(s.warmupS).toBe(5);
   });
 
+  it('fills the server knobs from a named profile, and a knob the scenario sets wins', () => {
+    const parse = (server: Record<string, unknown>) => {
+      const doc = seedJson();
+      Object.assign(doc.server, server);
+      return parseScenario(JSON.stringify(doc), 'simulations/x.json').server;
+    };
+    expect(parse({})).toMatchObject({
+      profile: undefined,
+      slotHeldAfterReset: false,
+      streamsOverLimit: 'refuse',
+      goawayAfterRefusals: Infinity,
+      resetFlood: undefined,
+      resetRateLimit: undefined,
+    });
+    expect(parse({ profile: 'nginx', maxConcurrentStreams: 128 })).toMatchObject({
+      profile: 'nginx',
+      slotHeldAfterReset: true,
+      streamsOverLimit: 'refuse',
+      goawayAfterRefusals: 128,
+    });
+    expect(parse({ profile: 'nginx', maxConcurrentStreams: 10 }).goawayAfterRefusals).toBe(100);
+    expect(parse({ profile: 'netty' })).toMatchObject({
+      slotHeldAfterReset: false,
+      resetFlood: { maxResets: 200, perS: 30 },
+    });
+    expect(parse({ profile: 'node' })).toMatchObject({
+      streamsOverLimit: 'protocol-error',
+      resetRateLimit: { burst: 1000, perS: 33 },
+    });
+    expect(
+      parse({ profile: 'nginx', slotHeldAfterReset: false, goawayAfterRefusals: 5 }),
+    ).toMatchObject({
+      slotHeldAfterReset: false,
+      goawayAfterRefusals: 5,
+    });
+    const doc = seedJson();
+    doc.server.profile = 'apache';
+    expect(problem(doc)).toBe(
+      'simulations/x.json: /server/profile must be one of "nginx", "netty", "node", got "apache"',
+    );
+  });
+
   it('names the file, the JSON pointer and the bad value', () => {
     const doc = seedJson();
     doc.server.latency.meanMs = -5;

@@ -22,6 +22,11 @@ export function scenarioWith(overrides: Partial<Scenario>): Scenario {
       goawayEveryStreams: Infinity,
       refuseWhenQueuedOver: Infinity,
       resetFlood: undefined,
+      resetRateLimit: undefined,
+      slotHeldAfterReset: false,
+      streamsOverLimit: 'refuse',
+      goawayAfterRefusals: Infinity,
+      profile: undefined,
     },
     client: {
       count: 1,

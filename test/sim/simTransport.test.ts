@@ -315,6 +315,94 @@ describe('SimTransport', () => {
     expect(ends).toEqual([16, 16, 26, 26, 36, 36]);
   });
 
+  describe('a stream reset while its handler runs', () => {
+    // One slot, 10 ms handlers: A opens at 4 ms (server 5-15 ms), is reset at 6 ms (the RST reaches
+    // the server at 7 ms), and B takes the slot the client sees free at once.
+    const resetThenReuse = (server: Partial<Scenario['server']>) => {
+      const h = harness(fixture({ maxConcurrentStreams: 1, ...server }));
+      h.transport.resize(1);
+      h.scheduler.run(4);
+      const a = h.dispatch();
+      h.scheduler.run(6);
+      a.handle!.cancel();
+      const b = h.dispatch();
+      return { h, a, b };
+    };
+
+    it('frees its slot at once by default (nghttp2, Netty)', () => {
+      const { h, b } = resetThenReuse({});
+      h.scheduler.flush();
+      expect(b.trace.outcome).toMatchObject({ kind: 'response', atMs: 18 });
+    });
+
+    it('keeps its slot until the handler ends with slotHeldAfterReset (nginx): the next stream is refused', () => {
+      const { h, b } = resetThenReuse({ slotHeldAfterReset: true });
+      h.scheduler.flush();
+      expect(b.trace.outcome).toEqual({
+        kind: 'retryable',
+        reason: 'refused-stream',
+        http2Code: 7,
+        atMs: 8,
+      });
+      // After the handler (15 ms) the slot is free again.
+      const c = h.dispatch();
+      h.scheduler.flush();
+      expect(c.trace.outcome).toMatchObject({ kind: 'response' });
+    });
+
+    it('ends the connection with GOAWAY(PROTOCOL_ERROR) past the limit when streamsOverLimit is protocol-error (nghttp2)', () => {
+      const { h, b } = resetThenReuse({
+        slotHeldAfterReset: true,
+        streamsOverLimit: 'protocol-error',
+      });
+      h.scheduler.flush();
+      expect(h.events).toContainEqual(expect.objectContaining({ kind: 'goaway', errorCode: 1 }));
+      // B (stream 3) is above the GOAWAY's last stream (1): not processed, so retryable.
+      expect(b.trace.outcome).toMatchObject({ kind: 'retryable', reason: 'goaway-unprocessed' });
+    });
+  });
+
+  it('goes silent after more than goawayAfterRefusals refusals (nginx): GOAWAY(NO_ERROR), and the streams it holds are never answered', () => {
+    const h = harness(
+      fixture({ maxConcurrentStreams: 2, slotHeldAfterReset: true, goawayAfterRefusals: 0 }),
+    );
+    h.transport.resize(1);
+    h.scheduler.run(4);
+    const a = h.dispatch(); // stream 1: in service 5-15 ms
+    const b = h.dispatch(); // stream 3: reset at 5 ms, its slot held until 15 ms
+    h.scheduler.run(5);
+    b.handle!.cancel();
+    const c = h.dispatch(); // stream 5: refused (the first refusal)
+    h.scheduler.run(7);
+    expect(c.trace.outcome).toMatchObject({ kind: 'retryable', reason: 'refused-stream' });
+    const d = h.dispatch(); // stream 7: one refusal too many
+    h.scheduler.flush();
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ kind: 'goaway', errorCode: 0, lastStreamId: 3 }),
+    );
+    expect(d.trace.outcome).toMatchObject({ kind: 'retryable', reason: 'goaway-unprocessed' });
+    // A was accepted before the GOAWAY, yet gets no response: it would end at its deadline.
+    expect(a.trace.headersAtMs).toBeUndefined();
+    expect(a.trace.outcome).toBeUndefined();
+    expect(h.server.stats()).toMatchObject({ refused: 1, goawaySent: 1, streamsCompleted: 0 });
+  });
+
+  it('answers a reset rate past its token bucket with GOAWAY(INTERNAL_ERROR) (nghttp2)', () => {
+    const h = harness(fixture({ resetRateLimit: { burst: 2, perS: 1 } }));
+    h.transport.resize(1);
+    h.scheduler.run(4);
+    const streams = Array.from({ length: 4 }, () => h.dispatch());
+    h.scheduler.run(5);
+    for (const s of streams.slice(0, 3)) s.handle!.cancel();
+    h.scheduler.flush();
+    expect(h.events).toContainEqual(expect.objectContaining({ kind: 'goaway', errorCode: 2 }));
+    expect(streams[3]!.trace.outcome).toMatchObject({
+      kind: 'error',
+      failure: 'goaway',
+      http2Code: 2,
+    });
+  });
+
   it('answers a reset flood with GOAWAY(ENHANCE_YOUR_CALM) and closes the connection', () => {
     const h = harness(fixture({ resetFlood: { maxResets: 2, perS: 10 } }));
     h.transport.resize(1);

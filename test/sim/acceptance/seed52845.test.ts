@@ -49,3 +49,24 @@ describe('seed-52845, cap 8', () => {
     expect(r.connectionsMax).toBeGreaterThanOrEqual(2);
   }, 120_000);
 });
+
+describe('seed-52845 against the nginx profile', () => {
+  it("naive: its cancels meet nginx's held slots, so the server refuses streams and sends GOAWAY; counts reconcile", () => {
+    const { result: r, server } = runShipped('seed-52845-nginx', 'naive');
+    expect(reconciles(r)).toBe(true);
+    expect(r.cancelledOnWire).toBeGreaterThan(0);
+    expect(server.refused).toBeGreaterThan(0);
+    expect(server.goawaySent).toBeGreaterThan(0);
+    expect(r.goodputTps).toBeLessThanOrEqual(0.9 * r.capacityTps);
+  }, 120_000);
+
+  it('adaptive: never cancels, so nginx never refuses it; efficiency ≥ 0.97', () => {
+    const { result: r, server } = runShipped('seed-52845-nginx', 'adaptive');
+    expect(reconciles(r)).toBe(true);
+    expect(r.cancelledOnWire).toBe(0);
+    expect(r.timedOut).toBe(0);
+    expect(server.refused).toBe(0);
+    expect(server.goawaySent).toBe(0);
+    expect(r.efficiency).toBeGreaterThanOrEqual(0.97);
+  }, 120_000);
+});
