@@ -10,7 +10,8 @@
  * the 60 s seed-52845-cap1 scenario under `adaptive` alone (the rate
  * figure), then all three policies one after the other on one thread, then
  * all three on worker threads as `h2flow simulate` runs them (the wall-time
- * goal; both must give the same report). A bare loop that
+ * goal; both must give the same report), then the 1,000-client
+ * `fleet-1000` under `adaptive` (issue 14: under 60 s). A bare loop that
  * posts and runs the same number of events on the heap scheduler, with no
  * model and no client, times the scheduler alone, so the printout also says
  * how much of the time is the event queue. All figures come from one run.
@@ -18,32 +19,23 @@
  * Build and run: `tsc -p tsconfig.bench.json && node .build/bench/sim-speed.js`
  * (or `make bench`). Appends one JSON line to bench/results/latest.jsonl.
  */
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SeededRandom } from '../src/core/seededRandom.js';
 import { stringifyRunReport } from '../src/report/jsonReport.js';
 import { HeapScheduler } from '../src/sim/heapScheduler.js';
 import { loadScenario } from '../src/sim/loadScenario.js';
 import { runScenario } from '../src/sim/runScenario.js';
 import { runScenarioInWorkers } from '../src/sim/runScenarioInWorkers.js';
+import { appendResult, repoRoot } from './lib/results.js';
 
 /** The issue's long-run goal, simulated requests per wall-clock second. */
 const goalRequestsPerS = 1_000_000;
 /** The issue's goal for the 60 s seed run with all three policies, ms of wall time. */
 const goalAllPoliciesMs = 10_000;
+/** Issue 14's goal for the 1,000-client fleet (adaptive), ms of wall time. */
+const goalFleetMs = 60_000;
 const scenarioName = 'seed-52845-cap1';
-
-/** The repository root: the nearest directory above this script with a package.json. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('bench/sim-speed: no package.json above the script');
-    dir = up;
-  }
-  return dir;
-}
+const fleetName = 'fleet-1000';
 
 /** Wall time of `fn`, ms. */
 function timed<T>(fn: () => T): [T, number] {
@@ -93,6 +85,12 @@ async function main(): Promise<void> {
   const bareEventsPerS = bareSchedulerEventsPerS(adaptive.events, 2000);
   const simEventsPerS = (adaptive.events / adaptiveMs) * 1000;
 
+  // The fleet: 1,000 clients, each its own controller, pool and recorder, on one heap.
+  const fleetScenario = loadScenario(join(root, 'simulations', `${fleetName}.json`));
+  const [fleet, fleetMs] = timed(() => runScenario(fleetScenario, { policies: ['adaptive'] }));
+  const fleetResult = fleet.report.results[0]!;
+  const fleetJain = fleet.fairness[0]?.jainIndex ?? Number.NaN;
+
   const k = (x: number): string => Math.round(x).toLocaleString('en-US');
   console.log(`${scenarioName}, 60 s simulated, node ${process.version}`);
   console.log(
@@ -110,10 +108,14 @@ async function main(): Promise<void> {
       ` the rest is the model, the client and the recorder`,
   );
 
-  const resultsDir = join(root, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  const line = {
-    bench: 'sim-speed',
+  console.log(
+    `${fleetName}, adaptive: ${k(fleetResult.submitted)} requests in ${k(fleetMs)} ms` +
+      ` (${(fleetMs / goalFleetMs).toFixed(2)} × the 60 s budget) = ${k((fleetResult.submitted / fleetMs) * 1000)}/s;` +
+      ` efficiency ${fleetResult.efficiency.toFixed(3)}, Jain's index ${fleetJain.toFixed(3)},` +
+      ` ${k(fleetResult.cancelledOnWire)} cancelled on the wire`,
+  );
+
+  appendResult('sim-speed', {
     scenario: scenarioName,
     requestsPerS: Math.round(requestsPerS),
     goalRequestsPerS,
@@ -126,10 +128,14 @@ async function main(): Promise<void> {
     eventsPerRequest: Math.round(eventsPerRequest * 100) / 100,
     simEventsPerS: Math.round(simEventsPerS),
     bareSchedulerEventsPerS: Math.round(bareEventsPerS),
-    date: new Date().toISOString(),
-    node: process.version,
-  };
-  appendFileSync(join(resultsDir, 'latest.jsonl'), `${JSON.stringify(line)}\n`);
+    fleetScenario: fleetName,
+    fleetWallMs: Math.round(fleetMs),
+    goalFleetMs,
+    fleetRequests: fleetResult.submitted,
+    fleetEfficiency: Math.round(fleetResult.efficiency * 1000) / 1000,
+    fleetJainIndex: Math.round(fleetJain * 1000) / 1000,
+    fleetCancelledOnWire: fleetResult.cancelledOnWire,
+  });
 }
 
 await main();

@@ -32,6 +32,12 @@ export interface PolicyRunOptions {
   readonly seed: number;
   /** Called after each simulated second with the seconds done. */
   readonly onProgress?: ((simulatedS: number) => void) | undefined;
+  /**
+   * Whether each client of a fleet keeps latency percentiles too (for
+   * per-client results); without it a client's recorder keeps counts alone,
+   * which is all Jain's index needs. Default false.
+   */
+  readonly perClientDetail?: boolean | undefined;
   /** Sees every settled request of client `clientIndex` (for tests and deeper analysis). */
   readonly onSample?: ((clientIndex: number, sample: RequestSample) => void) | undefined;
 }
@@ -100,7 +106,9 @@ function simulate(scenario: Scenario, policy: SimPolicy, options: PolicyRunOptio
     const random = (): number => backoff.next();
     const transport = new SimTransport({ scheduler, server, scenario, clientId: i, random });
     const client = new AdaptiveClient(transport, clientOptions);
-    const recorder = fleet ? new RunRecorder(0) : total;
+    const recorder = fleet
+      ? new RunRecorder(0, options.perClientDetail === true ? 'full' : 'counts')
+      : total;
     const sim: SimClient = {
       transport,
       client,

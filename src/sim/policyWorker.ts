@@ -9,6 +9,8 @@ export interface PolicyWorkerInput {
   readonly scenario: Scenario;
   readonly policy: SimPolicy;
   readonly seed: number;
+  /** Whether each client of a fleet keeps latency percentiles (per-client results). */
+  readonly perClientDetail: boolean;
 }
 
 /** What a policy worker posts back: progress, then the run. */
@@ -22,6 +24,7 @@ if (parentPort !== null) {
   const input = workerData as PolicyWorkerInput;
   const run = runPolicy(input.scenario, input.policy, {
     seed: input.seed,
+    perClientDetail: input.perClientDetail,
     onProgress: (simulatedS) => port.postMessage({ kind: 'progress', simulatedS }),
   });
   port.postMessage({ kind: 'done', run } satisfies PolicyWorkerMessage);

@@ -64,6 +64,7 @@ export function runScenario(
     policy,
     run: runPolicy(s, policy, {
       seed,
+      perClientDetail: options.perClientResults,
       onProgress: options.onProgress && ((doneS) => options.onProgress!(policy, doneS, totalS)),
       onSample: options.onSample && ((i, sample) => options.onSample!(policy, i, sample)),
     }),

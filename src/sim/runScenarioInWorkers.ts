@@ -42,7 +42,12 @@ export async function runScenarioInWorkers(
     while (next < policies.length) {
       const index = next++;
       const policy = policies[index]!;
-      const input: PolicyWorkerInput = { scenario: s, policy, seed };
+      const input: PolicyWorkerInput = {
+        scenario: s,
+        policy,
+        seed,
+        perClientDetail: options.perClientResults === true,
+      };
       runs[index] = await new Promise<PolicyRun>((resolve, reject) => {
         const worker = new Worker(workerUrl, { workerData: input });
         let done: PolicyRun | undefined;

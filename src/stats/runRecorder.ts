@@ -12,12 +12,34 @@ interface Bucket {
   timedOut: number;
   failed: number;
   cancelledOnWire: number;
-  readonly queueWait: LatencyHistogram;
-  readonly latency: LatencyHistogram;
+  readonly queueWait: LatencySink;
+  readonly latency: LatencySink;
   connections: number;
   rateTps: number;
   reason: TimelinePoint['reason'];
 }
+
+/** Where a recorder puts latencies: a histogram, or nothing. */
+interface LatencySink {
+  record(ms: number): void;
+  percentileMs(p: number): number;
+}
+
+/** The sink of a counts-only recorder: it keeps no latency, and reads 0. */
+const noLatencies: LatencySink = Object.freeze({
+  record(): void {},
+  percentileMs(): number {
+    return 0;
+  },
+});
+
+/**
+ * How much a recorder keeps: `full`, every count and latency percentiles per
+ * second and over the run; `counts`, the counts alone (its percentiles read
+ * 0). A fleet of a thousand simulated clients needs each client's goodput for
+ * Jain's index, not 140,000 per-second histograms.
+ */
+export type RecorderDetail = 'full' | 'counts';
 
 /** What a recorder is told at the end of a run to finish its {@link PolicyResult}. */
 export interface RunSummaryInput {
@@ -38,9 +60,10 @@ export interface RunSummaryInput {
  */
 export class RunRecorder {
   readonly #startMs: number;
+  readonly #full: boolean;
   readonly #buckets: Bucket[] = [];
-  readonly #queueWaitAll = new LatencyHistogram();
-  readonly #latencyAll = new LatencyHistogram();
+  readonly #queueWaitAll: LatencySink;
+  readonly #latencyAll: LatencySink;
   #submitted = 0;
   #succeeded = 0;
   #timedOut = 0;
@@ -54,8 +77,15 @@ export class RunRecorder {
   #reason: TimelinePoint['reason'] = 'none';
   #pathState: PolicyResult['pathState'] = 'none';
 
-  constructor(startMs: number) {
+  /**
+   * @param startMs the run's start on the recorder's clock
+   * @param detail what it keeps ({@link RecorderDetail}); `full` by default
+   */
+  constructor(startMs: number, detail: RecorderDetail = 'full') {
     this.#startMs = startMs;
+    this.#full = detail === 'full';
+    this.#queueWaitAll = this.#full ? new LatencyHistogram() : noLatencies;
+    this.#latencyAll = this.#full ? new LatencyHistogram() : noLatencies;
   }
 
   /** A caller submitted a request at `nowMs`. */
@@ -198,8 +228,8 @@ export class RunRecorder {
         timedOut: 0,
         failed: 0,
         cancelledOnWire: 0,
-        queueWait: new LatencyHistogram(true),
-        latency: new LatencyHistogram(true),
+        queueWait: this.#full ? new LatencyHistogram(true) : noLatencies,
+        latency: this.#full ? new LatencyHistogram(true) : noLatencies,
         connections: this.#connections,
         rateTps: this.#rateTps,
         reason: this.#reason,

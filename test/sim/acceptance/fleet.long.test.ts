@@ -21,3 +21,21 @@ describe('fleet (60 s)', () => {
     expect(adaptiveBoundViolations(total, scenario.client.timeoutMs)).toEqual([]);
   }, 180_000);
 });
+
+/**
+ * Issue 14, scale: 1,000 uncoordinated clients share a server that completes
+ * 20,000 TPS (offered 30,000). The full 60 s scenario.
+ */
+describe('fleet-1000 (60 s)', () => {
+  it("reconciles, shares fairly (Jain's index ≥ 0.95) and keeps the server busy (≥ 0.95 × capacity)", () => {
+    const scenario = loadScenario('simulations/fleet-1000.json');
+    const outcome = runScenario(scenario, { policies: ['adaptive'] });
+    const total = outcome.report.results[0]!;
+    const fairness = outcome.fairness[0]!;
+    expect(reconciles(total)).toBe(true);
+    expect(fairness.clientGoodputTps).toHaveLength(1000);
+    expect(fairness.jainIndex).toBeGreaterThanOrEqual(0.95);
+    expect(total.capacityTps).toBeCloseTo(20_000, 6);
+    expect(total.goodputTps).toBeGreaterThanOrEqual(0.95 * 20_000);
+  }, 300_000);
+});
