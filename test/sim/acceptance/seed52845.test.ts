@@ -57,7 +57,9 @@ describe('seed-52845 against the nginx profile', () => {
     expect(r.cancelledOnWire).toBeGreaterThan(0);
     expect(server.refused).toBeGreaterThan(0);
     expect(server.goawaySent).toBeGreaterThan(0);
-    expect(r.goodputTps).toBeLessThanOrEqual(0.9 * r.capacityTps);
+    // Silent connections keep their streams until the deadlines fire: a fifth or more time out.
+    expect(r.timedOut).toBeGreaterThanOrEqual(0.2 * r.submitted);
+    expect(r.goodputTps).toBeLessThanOrEqual(0.95 * r.capacityTps);
   }, 120_000);
 
   it('adaptive: never cancels, so nginx never refuses it; efficiency ≥ 0.97', () => {
