@@ -5,7 +5,7 @@ NODE_BIN := node_modules/.bin
 JEST := node --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js
 STAMP := node_modules/.h2flow-installed
 
-.PHONY: all install build lint format test test-long demo bench interop clean
+.PHONY: all install build lint format test test-long demo bench interop fidelity clean
 
 all: build
 
@@ -57,6 +57,15 @@ bench: build
 interop: build
 	$(NODE_BIN)/tsc -p interop/tsconfig.json
 	node .build/interop/run.js
+
+# The simulator against reality (issue 14): each cell of a matrix runs as
+# h2flow load against nginx or h2flow serve and as h2flow simulate on the
+# same shape; fails if a cell's goodput is off by more than 10% or its
+# timed-out share by more than 5 points. About 6 minutes; needs nginx
+# (installed as make interop installs it).
+fidelity: build
+	$(NODE_BIN)/tsc -p interop/tsconfig.json
+	node .build/interop/fidelity.js
 
 clean:
 	rm -rf dist .build coverage

@@ -63,13 +63,15 @@ export interface LoadArgs {
   readonly caPath?: string | undefined;
   /** `--metrics-port`: lets the watchdog read a hung run's counters before it kills it. */
   readonly metricsPort?: number | undefined;
+  /** `--warmup`, s: leading time left out of goodput (the CLI's default when absent). */
+  readonly warmupS?: number | undefined;
 }
 
 /** Grace after duration + timeout before the watchdog kills a run, ms. */
 const watchdogGraceMs = 20_000;
 
 /** The built CLI: dist/cli/bin.js at the repository root (this file runs from .build/interop/). */
-function cliPath(): string {
+export function cliPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [
     join(here, '..', '..', 'dist', 'cli', 'bin.js'),
@@ -101,6 +103,7 @@ export function loadArgv(a: LoadArgs): string[] {
     'content-type:application/json',
     ...(a.caPath === undefined ? [] : ['--ca', a.caPath]),
     ...(a.metricsPort === undefined ? [] : ['--metrics-port', String(a.metricsPort)]),
+    ...(a.warmupS === undefined ? [] : ['--warmup', `${a.warmupS}s`]),
     '--json',
   ];
 }
