@@ -80,6 +80,8 @@ export class Limiter {
   readonly scheduler: SchedulerLike;
 
   readonly #pool: LimiterPool;
+  /** A capacity snapshot on demand, for the policy's slot-bound growth (bound once, no closure per call). */
+  readonly #capacityNow = (): CapacitySnapshot => this.#pool.capacity();
   readonly #policy: PolicyRules;
   readonly #accumulator: WindowAccumulator;
   readonly #queue: AdmissionQueue<Ticket<unknown>>;
@@ -329,7 +331,7 @@ export class Limiter {
   #growIfSlotBound(): void {
     const next = this.#policy.growWhenSlotBound(
       this.#connectionsTarget,
-      this.#pool.capacity(),
+      this.#capacityNow,
       this.options,
     );
     if (next === undefined) return;

@@ -107,7 +107,7 @@ function simulate(scenario: Scenario, policy: SimPolicy, options: PolicyRunOptio
     const transport = new SimTransport({ scheduler, server, scenario, clientId: i, random });
     const client = new AdaptiveClient(transport, clientOptions);
     const recorder = fleet
-      ? new RunRecorder(0, options.perClientDetail === true ? 'full' : 'counts')
+      ? new RunRecorder(0, options.perClientDetail === true ? 'compact' : 'counts')
       : total;
     const sim: SimClient = {
       transport,

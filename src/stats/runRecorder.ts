@@ -2,6 +2,7 @@ import type { Decision } from '../core/decision.js';
 import type { PolicyResult, TimelinePoint } from '../core/runResult.js';
 import type { RequestSample } from '../core/sample.js';
 import { LatencyHistogram } from './latencyHistogram.js';
+import { WindowHistogram } from './windowHistogram.js';
 
 interface Bucket {
   offered: number;
@@ -34,12 +35,19 @@ const noLatencies: LatencySink = Object.freeze({
 });
 
 /**
- * How much a recorder keeps: `full`, every count and latency percentiles per
- * second and over the run; `counts`, the counts alone (its percentiles read
- * 0). A fleet of a thousand simulated clients needs each client's goodput for
- * Jain's index, not 140,000 per-second histograms.
+ * How much a recorder keeps:
+ * - `full`: every count, and latency percentiles per second and over the
+ *   run; a second's histograms are plain log-linear buckets
+ *   ({@link WindowHistogram}, 0.4%: cheap to record into and read, 25 KiB a
+ *   second);
+ * - `compact`: the same, with a second's histograms packed (HdrHistogram's
+ *   sparse counts, a few hundred bytes, but several times slower): for the
+ *   many recorders of a fleet's per-client results;
+ * - `counts`: the counts alone (its percentiles read 0). A fleet of a
+ *   thousand simulated clients needs each client's goodput for Jain's index,
+ *   not 140,000 per-second histograms.
  */
-export type RecorderDetail = 'full' | 'counts';
+export type RecorderDetail = 'full' | 'compact' | 'counts';
 
 /** What a recorder is told at the end of a run to finish its {@link PolicyResult}. */
 export interface RunSummaryInput {
@@ -55,12 +63,13 @@ export interface RunSummaryInput {
 
 /**
  * Turns a run's events into per-second timeline points and totals. Memory
- * is one small bucket per second plus two run-wide HdrHistograms, whatever
+ * is one bucket per second (two latency histograms in it, 25 KiB in `full`
+ * detail) plus two run-wide HdrHistograms, whatever
  * the request count.
  */
 export class RunRecorder {
   readonly #startMs: number;
-  readonly #full: boolean;
+  readonly #secondHistogram: () => LatencySink;
   readonly #buckets: Bucket[] = [];
   readonly #queueWaitAll: LatencySink;
   readonly #latencyAll: LatencySink;
@@ -83,9 +92,15 @@ export class RunRecorder {
    */
   constructor(startMs: number, detail: RecorderDetail = 'full') {
     this.#startMs = startMs;
-    this.#full = detail === 'full';
-    this.#queueWaitAll = this.#full ? new LatencyHistogram() : noLatencies;
-    this.#latencyAll = this.#full ? new LatencyHistogram() : noLatencies;
+    const counts = detail === 'counts';
+    this.#queueWaitAll = counts ? noLatencies : new LatencyHistogram();
+    this.#latencyAll = counts ? noLatencies : new LatencyHistogram();
+    this.#secondHistogram =
+      detail === 'full'
+        ? () => new WindowHistogram()
+        : detail === 'compact'
+          ? () => new LatencyHistogram(true)
+          : () => noLatencies;
   }
 
   /** A caller submitted a request at `nowMs`. */
@@ -228,8 +243,8 @@ export class RunRecorder {
         timedOut: 0,
         failed: 0,
         cancelledOnWire: 0,
-        queueWait: this.#full ? new LatencyHistogram(true) : noLatencies,
-        latency: this.#full ? new LatencyHistogram(true) : noLatencies,
+        queueWait: this.#secondHistogram(),
+        latency: this.#secondHistogram(),
         connections: this.#connections,
         rateTps: this.#rateTps,
         reason: this.#reason,

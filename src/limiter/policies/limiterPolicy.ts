@@ -17,11 +17,13 @@ export interface PolicyRules {
   decide(controller: Decision, connectionsTarget: number): Decision;
   /**
    * Called when requests wait and no slot is free: the new connection
-   * target, or `undefined` to keep it.
+   * target, or `undefined` to keep it. `capacity` builds a snapshot when
+   * called (it reads every session), so a policy that never grows here
+   * costs nothing per request.
    */
   growWhenSlotBound(
     connectionsTarget: number,
-    capacity: CapacitySnapshot,
+    capacity: () => CapacitySnapshot,
     options: LimiterOptions,
   ): number | undefined;
 }

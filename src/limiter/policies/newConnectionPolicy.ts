@@ -11,7 +11,9 @@ export const newConnectionPolicy: PolicyRules = Object.freeze<PolicyRules>({
   initialConnections: () => 1,
   decide: (_controller, target) => uncontrolledDecision(target),
   growWhenSlotBound: (target, capacity, o) => {
-    if (target >= o.maxConnections || capacity.slotsAvailable > 0) return undefined;
-    return capacity.sessions.some((s) => s.state === 'connecting') ? undefined : target + 1;
+    if (target >= o.maxConnections) return undefined;
+    const now = capacity();
+    if (now.slotsAvailable > 0) return undefined;
+    return now.sessions.some((s) => s.state === 'connecting') ? undefined : target + 1;
   },
 });
