@@ -387,14 +387,20 @@ describe('SimTransport', () => {
     expect(h.server.stats()).toMatchObject({ refused: 1, goawaySent: 1, streamsCompleted: 0 });
   });
 
-  it('answers a reset rate past its token bucket with GOAWAY(INTERNAL_ERROR) (nghttp2)', () => {
-    const h = harness(fixture({ resetRateLimit: { burst: 2, perS: 1 } }));
+  /** Four streams open at 4 ms; the first three are reset at 5 ms, with the fourth in flight. */
+  const threeResets = (server: Partial<Scenario['server']>) => {
+    const h = harness(fixture(server));
     h.transport.resize(1);
     h.scheduler.run(4);
     const streams = Array.from({ length: 4 }, () => h.dispatch());
     h.scheduler.run(5);
     for (const s of streams.slice(0, 3)) s.handle!.cancel();
     h.scheduler.flush();
+    return { h, streams };
+  };
+
+  it('answers a reset rate past its token bucket with GOAWAY(INTERNAL_ERROR) (nghttp2)', () => {
+    const { h, streams } = threeResets({ resetRateLimit: { burst: 2, perS: 1 } });
     expect(h.events).toContainEqual(expect.objectContaining({ kind: 'goaway', errorCode: 2 }));
     expect(streams[3]!.trace.outcome).toMatchObject({
       kind: 'error',
@@ -404,13 +410,7 @@ describe('SimTransport', () => {
   });
 
   it('answers a reset flood with GOAWAY(ENHANCE_YOUR_CALM) and closes the connection', () => {
-    const h = harness(fixture({ resetFlood: { maxResets: 2, perS: 10 } }));
-    h.transport.resize(1);
-    h.scheduler.run(4);
-    const streams = Array.from({ length: 4 }, () => h.dispatch());
-    h.scheduler.run(5);
-    for (const s of streams.slice(0, 3)) s.handle!.cancel();
-    h.scheduler.flush();
+    const { h, streams } = threeResets({ resetFlood: { maxResets: 2, perS: 10 } });
     expect(h.events).toContainEqual({
       kind: 'goaway',
       sessionId: 1,
