@@ -29,7 +29,8 @@
  * First, the baseline (issue 13): the seed's own client, Go's x/net/http2
  * with StrictMaxConcurrentStreams (`interop/go-strict-client`, built here
  * offline), beside h2flow's naive and adaptive (max 1), at 2,500 and
- * 3,000/s over h2c, printed side by side with how far naive is from Go.
+ * 3,000/s over h2c, printed side by side with how far naive is from Go and
+ * what nginx's log counted for each (refusals, GOAWAYs, resets read).
  *
  * Last, `h2flow/undici` under Node's global `fetch` against the same nginx
  * (interop/fetchChecks.ts, issue 16): GET and POST, 10 MiB, an abort
@@ -46,7 +47,7 @@ import { probeConnectionCapacity } from '../src/load/probeConnectionCapacity.js'
 import { type FetchCheck, runFetchChecks } from './fetchChecks.js';
 import { buildGoClient, ensureGo, type GoResult, runGoClient } from './goClient.js';
 import { type LoadOutcome, type LoadResult, loadArgv, runLoadCli } from './loadCli.js';
-import { ensureNginx, freePort, type NginxStreamLog, startNginx } from './nginx.js';
+import { ensureNginx, freePort, type Nginx, type NginxStreamLog, startNginx } from './nginx.js';
 
 /** Little's law for one nginx connection: 100 streams / 0.05 s. */
 const perConnectionTps = 2000;
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
   let fetchChecks: FetchCheck[] = [];
   const fetchOnly = values.only === 'fetch';
   try {
-    if (!fetchOnly) log(`\n${await baseline(nginx.h2cUrl, values.short ? 15 : 30, log)}`);
+    if (!fetchOnly) log(`\n${await baseline(nginx, values.short ? 15 : 30, log)}`);
     for (const spec of values['baseline-only'] || fetchOnly ? [] : specs(values.short)) {
       if (values.only !== undefined && values.only !== spec.name) continue;
       const args = {
@@ -353,43 +354,74 @@ const baselineRatesTps = [2500, 3000];
 /**
  * The seed's own client beside h2flow's naive and adaptive (max 1) runs, at
  * each baseline rate over h2c with the same body, budget and duration, and
- * whether the naive run is within 10% of Go's goodput and timeout fraction.
- * Measured and printed, not a bound: docs/benchmarks.md keeps the figures.
+ * whether the naive run is within 10% of Go's goodput and timeout fraction,
+ * with what nginx's log says each client's run made it do: streams refused
+ * over its limit (it still counts a cancelled stream until its handler
+ * ends), connections it ended for "too many refused streams", and resets it
+ * read. Measured and printed, not a bound: docs/benchmarks.md keeps the
+ * figures.
  */
 async function baseline(
-  url: string,
+  nginx: Nginx,
   durationS: number,
   log: (line: string) => void,
 ): Promise<string> {
+  const url = nginx.h2cUrl;
   ensureGo(log);
   const bin = buildGoClient();
   const rows: string[][] = [
-    ['rate/s', 'client', 'goodput/s', 'timed out', 'failed', 'naive vs Go'],
+    [
+      'rate/s',
+      'client',
+      'goodput/s',
+      'timed out',
+      'failed',
+      'nginx refused',
+      'nginx GOAWAYs',
+      'nginx read RST',
+      'naive vs Go',
+    ],
   ];
+  /** Runs `run` and returns its result with what nginx logged meanwhile. */
+  const witnessed = async <T>(run: () => T | Promise<T>): Promise<[T, NginxStreamLog]> => {
+    const offset = nginx.logOffset();
+    const result = await run();
+    // nginx writes a line as it handles each frame; a moment lets the last ones land.
+    await new Promise((r) => setTimeout(r, 300));
+    return [result, nginx.streamLogSince(offset)];
+  };
   for (const rateTps of baselineRatesTps) {
     log(
       `baseline ${rateTps}/s: Go strict, h2flow naive, h2flow adaptive (max 1), ${durationS} s each`,
     );
-    const go = runGoClient(bin, url, rateTps, durationS);
+    const [go, goLog] = await witnessed(() => runGoClient(bin, url, rateTps, durationS));
     const h2flow = async (policy: 'naive' | 'adaptive'): Promise<LoadResult | undefined> => {
       const args = { url, policy, connections: 1, rateTps, durationS, timeoutS, bodyBytes };
       const out = await runLoadCli(args);
       return out.kind === 'ok' ? out.result : undefined;
     };
-    const naive = await h2flow('naive');
-    const adaptive = await h2flow('adaptive');
-    const row = (name: string, r: GoResult | LoadResult | undefined, note = ''): string[] => [
+    const [naive, naiveLog] = await witnessed(() => h2flow('naive'));
+    const [adaptive, adaptiveLog] = await witnessed(() => h2flow('adaptive'));
+    const row = (
+      name: string,
+      r: GoResult | LoadResult | undefined,
+      n: NginxStreamLog,
+      note = '',
+    ): string[] => [
       String(rateTps),
       name,
       r === undefined ? '—' : Math.round(r.goodputTps).toLocaleString('en'),
       r === undefined ? '—' : `${((100 * r.timedOut) / r.submitted).toFixed(1)}%`,
       r === undefined ? '—' : `${((100 * r.failed) / r.submitted).toFixed(1)}%`,
+      n.refused.toLocaleString('en'),
+      n.goawayTooManyRefused.toLocaleString('en'),
+      n.rstReceived.toLocaleString('en'),
       note,
     ];
     rows.push(
-      row(`Go strict (${go.goVersion})`, go),
-      row('h2flow naive', naive, naive === undefined ? '' : withinTenPercent(naive, go)),
-      row('h2flow adaptive (max 1)', adaptive),
+      row(`Go strict (${go.goVersion})`, go, goLog),
+      row('h2flow naive', naive, naiveLog, naive === undefined ? '' : withinTenPercent(naive, go)),
+      row('h2flow adaptive (max 1)', adaptive, adaptiveLog),
     );
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

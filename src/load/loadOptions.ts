@@ -14,8 +14,8 @@ import { defaultExpectedStatuses, type StatusRange } from './expectedStatuses.js
  * - `naive`: the seed's client (golang/go#52845) — the client's `fixed`
  *   policy with `connections` sessions, no rate control, one deadline for
  *   the whole request that cancels on the wire when it fires in flight, and
- *   its waiters served in no order, as Go's x/net/http2 transport with
- *   StrictMaxConcurrentStreams serves them (`queueOrder: 'random'`);
+ *   its waiters served newest first, as Go's x/net/http2 transport with
+ *   StrictMaxConcurrentStreams serves them in effect (`queueOrder: 'lifo'`);
  * - `naive-fifo`: the same with its waiters served oldest first, as nghttp2
  *   queues streams past the limit (Node's http2 and grpc-js clients): the
  *   queue then serves only requests about to expire, and goodput collapses;

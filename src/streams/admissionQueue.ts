@@ -10,8 +10,8 @@ export interface AdmissionQueueOptions {
   readonly deadlineAware: boolean;
   /**
    * Which waiting item {@link AdmissionQueue.shift} hands out: `fifo`, the
-   * oldest; `random`, any live one with equal chance, drawn from `random`.
-   * Default `fifo`.
+   * oldest; `lifo`, the newest; `random`, any live one with equal chance,
+   * drawn from `random`. Default `fifo`.
    */
   readonly serveOrder?: QueueServeOrder | undefined;
   /** Uniform draws in [0, 1) for `random` order. Default `Math.random`. */
@@ -19,12 +19,16 @@ export interface AdmissionQueueOptions {
 }
 
 /**
- * The order a queue serves its waiters in: `fifo`, oldest first; `random`,
- * in no order, as Go's x/net/http2 transport with StrictMaxConcurrentStreams
- * wakes every blocked request with `sync.Cond.Broadcast` and lets them race
- * for the freed slot (golang/go#52845's client).
+ * The order a queue serves its waiters in:
+ * - `fifo`, oldest first (nghttp2's queue of streams past the limit);
+ * - `lifo`, newest first: what Go's x/net/http2 transport with
+ *   StrictMaxConcurrentStreams (golang/go#52845's client) does in effect
+ *   under overload, measured against nginx (docs/benchmarks.md): a request
+ *   arriving as a slot frees takes it before the blocked ones, woken by
+ *   `sync.Cond.Broadcast`, get to run;
+ * - `random`, any waiter with equal chance.
  */
-export type QueueServeOrder = 'fifo' | 'random';
+export type QueueServeOrder = 'fifo' | 'lifo' | 'random';
 
 /** Draws at most this many entries for a live one before `random` order falls back to the head. */
 const randomDraws = 8;
@@ -88,9 +92,11 @@ export class AdmissionQueue<T> {
     this.#push(item, true);
   }
 
-  /** The next live item (the oldest, or a random one in `random` order), removed from the queue; `undefined` when empty. */
+  /** The next live item (the oldest; the newest in `lifo` order, a random one in `random`), removed from the queue; `undefined` when empty. */
   shift(): T | undefined {
-    if (this.#options.serveOrder === 'random' && this.#live > 1) this.#swapRandomToHead();
+    const order = this.#options.serveOrder;
+    if (order === 'lifo') return this.#popNewest();
+    if (order === 'random' && this.#live > 1) this.#swapRandomToHead();
     while (this.#head < this.#entries.length) {
       const entry = this.#entries[this.#head];
       this.#entries[this.#head++] = undefined;
@@ -136,6 +142,23 @@ export class AdmissionQueue<T> {
       this.#entries[i] = head;
       return;
     }
+  }
+
+  /** `lifo` order: takes the newest live entry off the tail, dropping dead ones behind it. */
+  #popNewest(): T | undefined {
+    while (this.#entries.length > this.#head) {
+      const entry = this.#entries.pop();
+      if (entry === undefined) continue;
+      if (!entry.live) {
+        this.#dead--;
+        continue;
+      }
+      this.#kill(entry, true);
+      this.#compact();
+      return entry.item;
+    }
+    this.#compact();
+    return undefined;
   }
 
   #push(item: T, atHead: boolean): void {

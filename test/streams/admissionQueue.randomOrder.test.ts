@@ -20,7 +20,7 @@ function randomQueue(seed: number) {
   });
 }
 
-describe("admissionQueue in random order (Go's x/net/http2 strict transport)", () => {
+describe('admissionQueue in random order', () => {
   it('hands out every live item exactly once, in no fixed order', () => {
     const queue = randomQueue(1);
     const items = Array.from({ length: 1000 }, (_, id) => ({ id, deadlineAtMs: 1e9 }));
