@@ -13,6 +13,7 @@ import type { ClientStats } from '../core/clientStats.js';
 import type { CongestionKind } from '../core/congestion.js';
 import type { ControlWindow } from '../core/controlWindow.js';
 import type { Decision } from '../core/decision.js';
+import { FoldedLoop } from '../core/foldedLoop.js';
 import type { Outcome, RequestSample } from '../core/sample.js';
 import { SeededRandom } from '../core/seededRandom.js';
 import { AbortedError } from '../errors/AbortedError.js';
@@ -98,8 +99,8 @@ export class Limiter {
   #serviceP99Ms = 0;
   #connectionsTarget: number;
   #nextId = 1;
-  #pumping = false;
-  #pumpAgain = false;
+  /** Re-entrant pumps (from a driver's callbacks) fold into the running one. */
+  readonly #pumpLoop = new FoldedLoop(() => this.#pumpOnce());
   #closed = false;
   #closing: Promise<void> | undefined;
   #onIdle: (() => void) | undefined;
@@ -291,22 +292,14 @@ export class Limiter {
 
   /** Grants queued requests the free stream slots. Re-entrant calls (from a driver's callbacks) fold into one loop. */
   #pump(): void {
-    if (this.#pumping) {
-      this.#pumpAgain = true;
-      return;
+    this.#pumpLoop.run();
+  }
+
+  #pumpOnce(): void {
+    while (this.#queue.length > 0 && this.#pool.freeSlots() > 0) {
+      if (!this.#grant(this.#queue.shift()!)) break;
     }
-    this.#pumping = true;
-    try {
-      do {
-        this.#pumpAgain = false;
-        while (this.#queue.length > 0 && this.#pool.freeSlots() > 0) {
-          if (!this.#grant(this.#queue.shift()!)) break;
-        }
-        if (this.#queue.length > 0 && this.#pool.freeSlots() === 0) this.#growIfSlotBound();
-      } while (this.#pumpAgain);
-    } finally {
-      this.#pumping = false;
-    }
+    if (this.#queue.length > 0 && this.#pool.freeSlots() === 0) this.#growIfSlotBound();
   }
 
   /** Grants one ticket its slot; false if the driver found no slot after all (it is back in the queue). */

@@ -1,5 +1,6 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CapacitySnapshot } from '../core/capacity.js';
+import { FoldedLoop } from '../core/foldedLoop.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { type CapacitySource, capacitySnapshot } from './capacitySnapshot.js';
 import type { GoawayRecord } from './classifyStreamClose.js';
@@ -74,8 +75,8 @@ export class SessionPool<S extends PooledSession> {
   #retryTimer: Subscription | undefined;
   #nextId = 1;
   #closing = false;
-  #maintaining = false;
-  #maintainAgain = false;
+  /** A session may close inside `drain()` (one still connecting, in the simulator), re-entering the upkeep; it folds into the running one. */
+  readonly #upkeep = new FoldedLoop(() => this.#rebalance());
   #onEmpty: (() => void) | undefined;
 
   constructor(
@@ -150,25 +151,9 @@ export class SessionPool<S extends PooledSession> {
     return done;
   }
 
-  /**
-   * Opens or drains sessions until connecting + ready = target. A session
-   * may close inside `drain()` (one still connecting, in the simulator),
-   * which re-enters here; the outer call then runs once more instead.
-   */
+  /** Opens or drains sessions until connecting + ready = target. */
   #maintain(): void {
-    if (this.#maintaining) {
-      this.#maintainAgain = true;
-      return;
-    }
-    this.#maintaining = true;
-    try {
-      do {
-        this.#maintainAgain = false;
-        this.#rebalance();
-      } while (this.#maintainAgain);
-    } finally {
-      this.#maintaining = false;
-    }
+    this.#upkeep.run();
   }
 
   #rebalance(): void {

@@ -1,5 +1,5 @@
 import { http2Codes } from './http2Codes.js';
-import type { DispatchOutcome, ResponseHeaders } from './Transport.js';
+import type { DispatchOutcome } from './Transport.js';
 
 const {
   REFUSED_STREAM: NGHTTP2_REFUSED_STREAM,
@@ -26,18 +26,8 @@ export interface StreamCloseFacts {
     | undefined;
   /** Set when a streamed request body's source failed and we reset the stream. */
   readonly bodyFailed: { readonly atMs: number; readonly detail: string } | undefined;
-  /** The complete response (final HEADERS and END_STREAM both seen), if any. */
-  readonly response:
-    | {
-        readonly status: number;
-        readonly headers: ResponseHeaders;
-        readonly body: Uint8Array;
-        readonly atMs: number;
-        readonly trailers?: ResponseHeaders | undefined;
-        /** The response waited on the client's own receive window (see the `response` outcome). */
-        readonly windowStalled?: boolean | undefined;
-      }
-    | undefined;
+  /** The complete response (final HEADERS and END_STREAM both seen), if any: the `response` outcome's fields. */
+  readonly response: Omit<Extract<DispatchOutcome, { kind: 'response' }>, 'kind'> | undefined;
   /** The stream's id on the session. */
   readonly streamId: number | undefined;
   /** The GOAWAY the session had received while this stream was open, if any. */
