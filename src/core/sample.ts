@@ -24,4 +24,9 @@ export interface RequestSample extends PhaseTimestamps {
   readonly cancelledOnWire: boolean;
   /** True if its send stalled on a flow-control window. */
   readonly windowStalled: boolean;
+  /**
+   * True for a streaming call, whose length its messages set rather than the
+   * server's load: it counts as an outcome but gives no service-latency sample.
+   */
+  readonly streaming?: boolean | undefined;
 }

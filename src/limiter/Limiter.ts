@@ -178,6 +178,7 @@ export class Limiter {
       throw new InvalidOptionError('budgetMs', budgetMs, 'a finite number > 0');
     }
     const t = new Ticket<R>(this.#nextId++, nowMs, budgetMs, handler, this.#ends);
+    if (request.waitOnly === true) t.waitOnly = true;
     this.#ledger.submitted();
     if (this.#closed) {
       this.#settle(t, 'failed', new ClosedError(breakdownAt(t, budgetMs, nowMs)));
@@ -306,12 +307,17 @@ export class Limiter {
   #grant(t: Ticket<unknown>): boolean {
     const nowMs = this.scheduler.now();
     const p99 = this.#serviceP99Ms;
-    if (this.#policy.deadlineAware && p99 > 0 && t.deadlineAtMs - nowMs < p99) {
+    if (this.#policy.deadlineAware && !t.waitOnly && p99 > 0 && t.deadlineAtMs - nowMs < p99) {
       // It would very likely expire on the wire and become an RST_STREAM: shed it unsent instead.
       this.#shed(t, 'deadline', nowMs - t.submittedAtMs);
       return true;
     }
     t.state = 'in-flight';
+    if (t.waitOnly && t.awaitingDeadline) {
+      // Its budget bounded the wait; in flight it has no deadline (and a retry waits at the head).
+      t.awaitingDeadline = false;
+      this.#deadlines.disarmed();
+    }
     this.#ledger.granted();
     t.dispatchedAtMs = nowMs;
     t.streamDone = false;

@@ -45,6 +45,7 @@ export class Ledger {
     congestion: undefined,
     retryAfterMs: undefined,
     status: undefined,
+    streaming: false,
   };
 
   constructor(accumulator: WindowAccumulator) {
@@ -110,6 +111,7 @@ export class Ledger {
     f.congestion = detail.congestion;
     f.retryAfterMs = detail.retryAfterMs;
     f.status = detail.status;
+    f.streaming = t.streaming;
     this.#accumulator.settled(f);
     // The sample is built only for someone who reads it.
     if (this.#samples.observed) {
@@ -128,6 +130,7 @@ export class Ledger {
         retries: t.retries,
         cancelledOnWire,
         windowStalled: t.windowStalled,
+        streaming: t.streaming,
       });
     }
     try {

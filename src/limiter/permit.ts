@@ -9,6 +9,14 @@ export interface AcquireOptions {
   readonly budgetMs?: number | undefined;
   /** Cancels the request: locally while it waits, through {@link Permit.onCancel} once granted. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The budget bounds only the wait for a slot: once granted, the request
+   * has no deadline and runs until its driver reports its end. For requests
+   * that have no deadline of their own, such as a gRPC call without one,
+   * whose life a client-side timer must not cut short. Default false: the
+   * budget runs from submit to the response's end.
+   */
+  readonly waitOnly?: boolean | undefined;
 }
 
 /**
@@ -52,6 +60,13 @@ export interface ResponseDetail {
   readonly retryAfterMs?: number | undefined;
   /** True if its body waited on the client's own receive window. */
   readonly windowStalled?: boolean | undefined;
+  /**
+   * True if it was a stream whose length its messages set (a gRPC streaming
+   * call), not the server's work: it completes, but its length is no
+   * service-latency sample, which would otherwise tell the deadline rules
+   * that every request takes as long as the longest stream.
+   */
+  readonly streaming?: boolean | undefined;
 }
 
 /**

@@ -56,6 +56,10 @@ export class Ticket<R> implements Permit<R>, Acquisition, PhaseTimestamps {
   endAtMs: number | undefined;
   retries = 0;
   windowStalled = false;
+  /** True if its response was a stream whose length its messages set (no service-latency sample). */
+  streaming = false;
+  /** True if its budget bounds only its wait for a slot: granted, it has no deadline. */
+  waitOnly = false;
   /** Set when the limiter cancels it in flight. */
   cancelReason: CancelReason | undefined;
   /** True once the current attempt's stream has ended (or was never opened). */
@@ -83,7 +87,7 @@ export class Ticket<R> implements Permit<R>, Acquisition, PhaseTimestamps {
 
   /** Whether the deadline heap should still fire it. */
   get armed(): boolean {
-    return this.state !== 'settled';
+    return this.awaitingDeadline;
   }
 
   /** Forgets the wire timestamps of a failed attempt before a retry (its queue time keeps counting). */
@@ -108,6 +112,7 @@ export class Ticket<R> implements Permit<R>, Acquisition, PhaseTimestamps {
     if (!this.#end()) return;
     this.endAtMs = this.host.now();
     if (detail.windowStalled === true) this.windowStalled = true;
+    if (detail.streaming === true) this.streaming = true;
     this.host.responded(this, status, response, detail);
   }
 

@@ -228,7 +228,7 @@ export class ClientMetrics implements ScrapeCollector {
     const dispatchedAtMs = sample.dispatchedAtMs;
     if (dispatchedAtMs === undefined) return;
     this.#queueWait.observe((dispatchedAtMs - sample.submittedAtMs) / 1000);
-    if (sample.endAtMs !== undefined)
+    if (sample.endAtMs !== undefined && sample.streaming !== true)
       this.#serviceLatency.observe((sample.endAtMs - dispatchedAtMs) / 1000);
   }
 

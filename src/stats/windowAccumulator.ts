@@ -7,7 +7,13 @@ import { WindowHistogram } from './windowHistogram.js';
 /** What a window reads of a settled request: a {@link RequestSample} has them all. */
 export type SettledFacts = Pick<
   RequestSample,
-  'dispatchedAtMs' | 'endAtMs' | 'windowStalled' | 'congestion' | 'retryAfterMs' | 'status'
+  | 'dispatchedAtMs'
+  | 'endAtMs'
+  | 'windowStalled'
+  | 'congestion'
+  | 'retryAfterMs'
+  | 'status'
+  | 'streaming'
 >;
 
 /**
@@ -81,7 +87,8 @@ export class WindowAccumulator {
   settled(sample: SettledFacts): void {
     if (sample.endAtMs !== undefined && sample.dispatchedAtMs !== undefined) {
       this.#completed++;
-      this.#service.record(sample.endAtMs - sample.dispatchedAtMs);
+      // A stream's life is its caller's pace, not the server's service time.
+      if (sample.streaming !== true) this.#service.record(sample.endAtMs - sample.dispatchedAtMs);
     }
     if (sample.windowStalled) this.#windowStalls++;
     if (sample.congestion !== undefined) this.#congestion[sample.congestion]++;

@@ -183,6 +183,55 @@ describe('Limiter: every transition of a request', () => {
     t.reconciles();
   });
 
+  it('waitOnly: the budget bounds the wait for a slot; granted, the request has no deadline', () => {
+    const t = setup({ policy: 'fixed' });
+    const settled: (string | undefined)[] = [];
+    const permits: Permit<string>[] = [];
+    const acquireWaitOnly = () =>
+      t.limiter.acquire<string>(
+        { budgetMs: 100, waitOnly: true },
+        {
+          onGrant: (p) => {
+            t.state.open++;
+            permits.push(p);
+            p.onCancel = () => t.cancels.push(p.id);
+          },
+          onSettle: (error, value) => settled.push(error?.code ?? value),
+        },
+      );
+    acquireWaitOnly(); // granted at once
+    acquireWaitOnly(); // waits behind it
+    t.scheduler.maxFrames = 1000;
+    t.scheduler.flush(); // 100 ms pass, and more
+    expect(t.cancels).toEqual([]);
+    expect(settled).toEqual(['H2FLOW_DEADLINE']); // only the one still waiting
+    t.end(permits[0]!, (p) => p.respond(200, 'long'));
+    expect(settled).toEqual(['H2FLOW_DEADLINE', 'long']);
+    expect(t.limiter.stats()).toMatchObject({ succeeded: 1, timedOut: 1, cancelledOnWire: 0 });
+    t.reconciles();
+  });
+
+  it('a streaming response completes but gives no service-latency sample', () => {
+    const t = setup({ policy: 'fixed', timeoutMs: 60_000 });
+    const p99s: number[] = [];
+    t.limiter.windows$.subscribe((w) => p99s.push(w.serviceP99Ms));
+    t.state.slots = 2;
+    t.acquire();
+    t.acquire();
+    const [stream, unary] = t.grants;
+    t.scheduler.schedule(() => t.end(unary!, (p) => p.respond(200, 'unary')), 20);
+    t.scheduler.schedule(
+      () => t.end(stream!, (p) => p.respond(200, 'stream', { streaming: true })),
+      5000,
+    );
+    t.scheduler.maxFrames = 10_000;
+    t.scheduler.flush();
+    expect(t.settled.map((s) => s.value)).toEqual(['unary', 'stream']);
+    expect(Math.max(...p99s)).toBeGreaterThan(0);
+    expect(Math.max(...p99s)).toBeLessThan(100);
+    t.reconciles();
+  });
+
   it('sheds at admission before acquire returns, and after close every request is refused at once', async () => {
     const t = setup({ maxQueueLength: 1 });
     t.acquire();
