@@ -82,8 +82,8 @@ module.exports = {
     layer('h2', '^src/(sim|server|client|report|cli|undici)/', 'h2/ implements transport/ only.'),
     layer(
       'grpc',
-      '^src/(client|h2|sim|server|report|load|tune|cli|metrics|undici)/|^http2$',
-      "grpc/ is h2flow/grpc: the limiter over grpc-js channels (the application's @grpc/grpc-js, a peer dependency); no h2flow transport, no client.",
+      '^src/(client|h2|sim|server|report|load|tune|cli|undici)/|^http2$',
+      "grpc/ is h2flow/grpc: the limiter over grpc-js channels (the application's @grpc/grpc-js, a peer dependency) and the client's metrics; no h2flow transport, no client.",
     ),
     layer(
       'undici',

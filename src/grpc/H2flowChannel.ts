@@ -8,6 +8,8 @@ import {
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { Limiter } from '../limiter/Limiter.js';
 import type { LimiterOptions } from '../limiter/limiterOptions.js';
+import { ClientMetrics } from '../metrics/clientMetrics.js';
+import { type MetricsRegistry, requireOrigin, requireRegistry } from '../metrics/metricsOptions.js';
 import { realTimeScheduler } from '../streams/realTimeScheduler.js';
 import { AdmittedCall, type CallHost, type GrpcCall } from './admittedCall.js';
 import { ChildChannels } from './childChannels.js';
@@ -24,6 +26,14 @@ export interface GrpcChannelOptions extends Partial<LimiterOptions> {
   readonly noDeadlineBudgetMs?: number | undefined;
   /** grpc-js channel options for every connection (`grpc.*`). */
   readonly channelOptions?: ChannelOptions | undefined;
+  /** Value of the `origin` label on the channel's metrics. Default: the target. */
+  readonly origin?: string | undefined;
+  /**
+   * prom-client registry for the channel's metrics, the client's metrics
+   * (docs/metrics.md). Default: none; metrics are opt-in, and a private
+   * registry is made on the first call to `metrics()` or `metricsRegistry`.
+   */
+  readonly metricsRegistry?: MetricsRegistry | undefined;
 }
 
 type ConnectivityState = ReturnType<ChannelInterface['getConnectivityState']>;
@@ -42,6 +52,9 @@ export class H2flowChannel implements ChannelInterface {
   readonly #target: string;
   readonly #children: ChildChannels;
   readonly #host: CallHost;
+  readonly #origin: string;
+  readonly #registry: MetricsRegistry | undefined;
+  #metrics: ClientMetrics | undefined;
   #closed = false;
 
   constructor(target: string, credentials: ChannelCredentials, options: GrpcChannelOptions = {}) {
@@ -49,12 +62,19 @@ export class H2flowChannel implements ChannelInterface {
       streamsPerConnection = 100,
       noDeadlineBudgetMs,
       channelOptions = {},
+      origin = target,
+      metricsRegistry,
       ...limiterOptions
     } = options;
     if (!(Number.isInteger(streamsPerConnection) && streamsPerConnection >= 1)) {
       throw new InvalidOptionError('streamsPerConnection', streamsPerConnection, 'an integer ≥ 1');
     }
     this.#target = target;
+    this.#origin = requireOrigin('origin', origin);
+    this.#registry =
+      metricsRegistry === undefined
+        ? undefined
+        : requireRegistry('metricsRegistry', metricsRegistry);
     this.#children = new ChildChannels(
       target,
       credentials,
@@ -76,6 +96,23 @@ export class H2flowChannel implements ChannelInterface {
       nextCallNumber: () => ++calls,
     };
     this.#children.resize(this.limiter.connectionsTarget);
+    if (this.#registry !== undefined) this.#metrics = this.#startMetrics();
+  }
+
+  /**
+   * The prom-client registry holding the channel's metrics (the client's
+   * names, docs/metrics.md): `options.metricsRegistry`, or a private one
+   * made on first use.
+   */
+  get metricsRegistry(): MetricsRegistry {
+    this.#metrics ??= this.#startMetrics();
+    return this.#metrics.registry;
+  }
+
+  /** The Prometheus exposition text of {@link metricsRegistry}. */
+  metrics(): Promise<string> {
+    this.#metrics ??= this.#startMetrics();
+    return this.#metrics.metrics();
   }
 
   createCall(
@@ -142,7 +179,25 @@ export class H2flowChannel implements ChannelInterface {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    void this.limiter.close().then(() => this.#children.close());
+    void this.limiter.close().then(() => {
+      this.#children.close();
+      this.#metrics?.close();
+    });
+  }
+
+  #startMetrics(): ClientMetrics {
+    const limiter = this.limiter;
+    const children = this.#children;
+    return new ClientMetrics(
+      {
+        samples$: limiter.samples$,
+        decisions$: limiter.decisions$,
+        windows$: limiter.windows$,
+        stats: () => limiter.stats(),
+        capacity: () => children.capacity(),
+      },
+      { origin: this.#origin, registry: this.#registry },
+    );
   }
 }
 

@@ -12,6 +12,7 @@ import type { Limiter } from '../limiter/Limiter.js';
 import type { AcquireHandler, Acquisition, Permit } from '../limiter/permit.js';
 import type { ChildChannel, ChildChannels } from './childChannels.js';
 import { httpLikeStatus, refusedDetails, statusOfError } from './grpcStatus.js';
+import { MessageOutbox } from './messageOutbox.js';
 
 /** grpc-js's call, as `ChannelInterface.createCall` returns it (not exported by name). */
 export type GrpcCall = ReturnType<ChannelInterface['createCall']>;
@@ -60,15 +61,16 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
   #credentials: CallCredentials | undefined;
   #metadata: Metadata | undefined;
   #listener: InterceptingListener | undefined;
-  /** Messages sent so far, kept for a retry until the server answers (then nothing can be refused). */
-  #messages: { context: MessageContext; message: Buffer }[] | undefined = [];
-  #readPending = false;
-  #halfClosed = false;
+  /** What the caller sends, held before the grant and kept for a resend after a refusal. */
+  readonly #outbox = new MessageOutbox(() => this.#permit?.sent());
+  /** Messages received: more than one makes it a stream (no latency sample). */
+  #receivedCount = 0;
+  /** The caller asked for a message that has not come yet: each attempt, a retry too, asks again. */
+  #readRequested = false;
   #real: GrpcCall | undefined;
   #permit: Permit<StatusObject> | undefined;
   #acquisition: Acquisition | undefined;
   #answered = false;
-  #attempts = 0;
   #cancelledBy: { code: number; details: string } | undefined;
   #ended = false;
 
@@ -88,7 +90,8 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
     const deadlineMs =
       this.#args.deadline instanceof Date ? this.#args.deadline.getTime() : this.#args.deadline;
     const remainingMs = deadlineMs - Date.now();
-    const budgetMs = Number.isFinite(remainingMs) ? remainingMs : this.#host.noDeadlineBudgetMs;
+    const hasDeadline = Number.isFinite(remainingMs);
+    const budgetMs = hasDeadline ? remainingMs : this.#host.noDeadlineBudgetMs;
     if (!(budgetMs > 0)) {
       this.#end({
         code: status.DEADLINE_EXCEEDED,
@@ -97,7 +100,9 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
       });
       return;
     }
-    this.#acquisition = this.#host.limiter.acquire({ budgetMs }, this);
+    // A call without a deadline waits at most `noDeadlineBudgetMs` for a slot, then runs as long as it
+    // runs, as grpc-js would run it: a watch stream is not cut short by a timer the caller never set.
+    this.#acquisition = this.#host.limiter.acquire({ budgetMs, waitOnly: !hasDeadline }, this);
   }
 
   onGrant(permit: Permit<StatusObject>): void {
@@ -116,7 +121,6 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
       a.propagateFlags,
     );
     this.#real = real;
-    const retry = this.#attempts++ > 0;
     permit.onCancel = () =>
       real.cancelWithStatus(
         this.#cancelledBy?.code ?? status.DEADLINE_EXCEEDED,
@@ -124,15 +128,8 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
       );
     if (this.#credentials !== undefined) real.setCredentials(this.#credentials);
     real.start(this.#metadata!, this.#attemptListener(real, child));
-    if (this.#readPending) real.startRead();
-    // A retry sends the messages again without their callbacks: those fired on the first attempt.
-    for (const m of this.#messages ?? []) {
-      real.sendMessageWithContext(retry ? withoutCallback(m.context) : m.context, m.message);
-    }
-    if (this.#halfClosed) {
-      real.halfClose();
-      permit.sent();
-    }
+    if (this.#readRequested) real.startRead();
+    this.#outbox.attach(real);
   }
 
   onSettle(error: H2flowError | undefined, end: StatusObject | undefined): void {
@@ -149,21 +146,16 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
   }
 
   sendMessageWithContext(context: MessageContext, message: Buffer): void {
-    if (this.#ended) return;
-    this.#messages?.push({ context, message });
-    this.#real?.sendMessageWithContext(context, message);
+    if (!this.#ended) this.#outbox.push(context, message);
   }
 
   startRead(): void {
-    if (this.#real !== undefined) this.#real.startRead();
-    else this.#readPending = true;
+    this.#readRequested = true;
+    this.#real?.startRead();
   }
 
   halfClose(): void {
-    this.#halfClosed = true;
-    if (this.#real === undefined) return;
-    this.#real.halfClose();
-    this.#permit?.sent();
+    if (!this.#ended) this.#outbox.halfClose();
   }
 
   cancelWithStatus(code: number, details: string): void {
@@ -197,12 +189,15 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
       onReceiveMetadata: (metadata) => {
         if (this.#real !== real || this.#ended) return;
         this.#answered = true;
-        this.#messages = undefined;
+        this.#outbox.answered();
         this.#permit?.headers();
         this.#listener?.onReceiveMetadata(metadata);
       },
       onReceiveMessage: (message) => {
-        if (this.#real === real && !this.#ended) this.#listener?.onReceiveMessage(message);
+        if (this.#real !== real || this.#ended) return;
+        this.#receivedCount++;
+        this.#readRequested = false; // before the listener, which may ask for the next at once
+        this.#listener?.onReceiveMessage(message);
       },
       onReceiveStatus: (s) => {
         if (done) return;
@@ -225,12 +220,14 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
       s.code === status.UNAVAILABLE &&
       s.details === refusedDetails &&
       !this.#answered &&
-      this.#messages !== undefined
+      this.#outbox.replayable
     ) {
       this.#real = undefined;
+      this.#outbox.detach();
       permit.retry('refused-stream', refusedStreamCode);
     } else {
-      permit.respond(httpLikeStatus(s.code), s);
+      const streaming = this.#outbox.sentCount > 1 || this.#receivedCount > 1;
+      permit.respond(httpLikeStatus(s.code), s, { streaming });
     }
   }
 
@@ -238,13 +235,8 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
   #end(s: StatusObject): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#messages = undefined;
+    this.#outbox.clear();
     const listener = this.#listener;
     process.nextTick(() => listener?.onReceiveStatus(s));
   }
-}
-
-/** A message's context without its write callback (for a resend: the callback fired the first time). */
-function withoutCallback(context: MessageContext): MessageContext {
-  return context.flags === undefined ? {} : { flags: context.flags };
 }

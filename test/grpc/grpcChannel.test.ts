@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { afterEach, expect, test } from '@jest/globals';
+import { Registry } from 'prom-client';
 import {
   type EchoServer,
   echoService,
@@ -38,7 +39,7 @@ interface CallResult {
 /** One unary call through `client`, as its result or its status. */
 function call(client: grpc.Client, deadlineMs: number, text = 'hi'): Promise<CallResult> {
   return new Promise((resolve) => {
-    (client as unknown as Record<string, Function>).Call(
+    (client as unknown as Record<string, (...args: unknown[]) => unknown>).Call(
       Buffer.from(text),
       { deadline: Date.now() + deadlineMs },
       (error: grpc.ServiceError | null, value?: Buffer) =>
@@ -114,7 +115,7 @@ test('a deadline in flight ends DEADLINE_EXCEEDED, counted as a timeout; a cance
   const late = await call(client, 100);
   expect(late.code).toBe(grpc.status.DEADLINE_EXCEEDED);
   const cancelled = await new Promise<CallResult>((resolve) => {
-    const c = (client as unknown as Record<string, Function>).Call(
+    const c = (client as unknown as Record<string, (...args: unknown[]) => unknown>).Call(
       Buffer.from('x'),
       { deadline: Date.now() + 2000 },
       (error: grpc.ServiceError | null) =>
@@ -139,11 +140,50 @@ test('a @grpc/proto-loader client takes the channel too', async () => {
     channelOverride: channel,
   });
   const reply = await new Promise<{ text: string }>((resolve, reject) =>
-    (client as unknown as Record<string, Function>).Say(
+    (client as unknown as Record<string, (...args: unknown[]) => unknown>).Say(
       { text: 'over h2flow' },
       { deadline: Date.now() + 2000 },
       (error: Error | null, value: { text: string }) => (error ? reject(error) : resolve(value)),
     ),
   );
   expect(reply.text).toBe('over h2flow');
+});
+
+test('metrics: the client metrics on the registry given, labelled with the target, counted at scrape', async () => {
+  server = await startEchoServer({ delayMs: 100 });
+  const registry = new Registry();
+  channel = createChannel(server.target, grpc.credentials.createInsecure(), {
+    policy: 'fixed',
+    connections: 1,
+    streamsPerConnection: 2,
+    maxQueueLength: 2,
+    metricsRegistry: registry,
+  });
+  expect(channel.metricsRegistry).toBe(registry);
+  const client = new EchoClient(server.target, grpc.credentials.createInsecure(), {
+    channelOverride: channel,
+  });
+  const results = await Promise.all(Array.from({ length: 10 }, () => call(client, 3000)));
+  expect(results.filter((r) => r.code === 0)).toHaveLength(4);
+  const text = await channel.metrics();
+  const origin = `origin="${server.target}"`;
+  expect(text).toContain(`h2flow_requests_total{${origin},outcome="succeeded"} 4`);
+  expect(text).toContain(`h2flow_requests_total{${origin},outcome="rejected"} 6`);
+  expect(text).toContain(`h2flow_rejected_requests_total{${origin},reason="queue_full"} 6`);
+  expect(text).toContain(`h2flow_service_latency_seconds_count{${origin}} 4`);
+  expect(text).toMatch(new RegExp(`h2flow_streams_in_flight\\{${origin}\\} 0`));
+  expect(await registry.metrics()).toBe(text);
+});
+
+test('metrics without a registry: a private one on first use; a bad registry is named', async () => {
+  server = await startEchoServer({ delayMs: 1 });
+  channel = createChannel(server.target, grpc.credentials.createInsecure(), { origin: 'orders' });
+  expect(await channel.metrics()).toContain(
+    'h2flow_requests_total{origin="orders",outcome="succeeded"} 0',
+  );
+  expect(() =>
+    createChannel(server!.target, grpc.credentials.createInsecure(), {
+      metricsRegistry: {} as Registry,
+    }),
+  ).toThrow(/metricsRegistry/);
 });

@@ -55,8 +55,9 @@ const expectations: readonly Expected[] = [
     dependencies: ['prom-client', 'rxjs'],
     packages: ['@opentelemetry/api', 'bintrees', 'prom-client', 'rxjs', 'tdigest'],
   },
-  // The gRPC channel is the limiter over the application's grpc-js (a peer dependency): rxjs of ours.
-  { specifier: 'h2flow/grpc', dependencies: ['rxjs'] },
+  // The gRPC channel is the limiter over the application's grpc-js (a peer dependency), with the
+  // client's metrics: rxjs and prom-client of ours (no prom-client code runs until metrics are asked for).
+  { specifier: 'h2flow/grpc', dependencies: ['prom-client', 'rxjs'] },
   // prom-client comes with the client, which the simulator runs unchanged.
   { specifier: 'h2flow/sim', dependencies: ['ajv', 'hdr-histogram-js', 'prom-client', 'rxjs'] },
 ];
