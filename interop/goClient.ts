@@ -50,17 +50,29 @@ export function buildGoClient(): string {
   return out;
 }
 
-/** Runs the Go client against `url` (h2c) open-loop at `rateTps` for `durationS`, 5 s timeout, 75-byte body. */
+/**
+ * Runs the Go client against `url` (h2c) open-loop at `rateTps` for
+ * `durationS`, 5 s timeout, 75-byte body; with `requestsCsv`, it also writes
+ * each request's timings there (see main.go).
+ */
 export function runGoClient(
   bin: string,
   url: string,
   rateTps: number,
   durationS: number,
+  requestsCsv?: string,
 ): GoResult {
-  const out = execFileSync(
-    bin,
-    ['-url', url, '-rate', String(rateTps), '-duration', `${durationS}s`, '-warmup', '5s'],
-    { encoding: 'utf8', timeout: (durationS + 30) * 1000 },
-  );
+  const args = [
+    '-url',
+    url,
+    '-rate',
+    String(rateTps),
+    '-duration',
+    `${durationS}s`,
+    '-warmup',
+    '5s',
+  ];
+  if (requestsCsv !== undefined) args.push('-requests', requestsCsv);
+  const out = execFileSync(bin, args, { encoding: 'utf8', timeout: (durationS + 30) * 1000 });
   return JSON.parse(out) as GoResult;
 }

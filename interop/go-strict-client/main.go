@@ -8,9 +8,11 @@
 // so `make interop` can put it beside h2flow's naive and adaptive runs.
 //
 // x/net/http2 up to at least v0.7.0 (as Go 1.18/1.19's bundled copy) wakes
-// requests blocked on a full connection with sync.Cond.Broadcast: every
-// waiter races for the freed slot, so a slot goes to a waiter in no
-// particular order, not first-come first-served.
+// requests blocked on a full connection with sync.Cond.Broadcast. With
+// -requests FILE it also writes one CSV line per request (microseconds from
+// the start: arrival, HEADERS written or -1, settled; outcome 0 ok, 1 timed
+// out, 2 failed), from which interop/wakeOrder.ts reads the order it serves
+// its waiters in.
 //
 // Build offline with Debian's golang-go and golang-golang-x-net-dev:
 //
@@ -28,6 +30,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"runtime"
 	"sync"
@@ -59,6 +62,7 @@ func main() {
 	timeout := flag.Duration("timeout", 5*time.Second, "http.Client.Timeout of each request")
 	warmup := flag.Duration("warmup", 5*time.Second, "leading time left out of goodput")
 	bodyBytes := flag.Int("body-bytes", 75, "size of the JSON body")
+	requestsCsv := flag.String("requests", "", "write one CSV line per request to this file")
 	flag.Parse()
 	if *url == "" || *rate <= 0 || *duration <= 0 || *warmup >= *duration {
 		fmt.Fprintln(os.Stderr, "go-strict-client: -url, -rate > 0 and -duration > -warmup are required")
@@ -85,15 +89,22 @@ func main() {
 	end := start.Add(*duration)
 	total := int64(duration.Seconds() * *rate)
 	ticker := time.NewTicker(2 * time.Millisecond)
+	timings := make([]timing, total)
 	for sent := int64(0); sent < total; {
 		now := <-ticker.C
 		due := int64(now.Sub(start).Seconds() * *rate)
 		for ; sent < due && sent < total; sent++ {
 			wg.Add(1)
+			t := &timings[sent]
 			go func() {
 				defer wg.Done()
-				err := post(client, *url, body)
+				t.arrivedUs, t.wroteUs = time.Since(start).Microseconds(), -1
+				trace := &httptrace.ClientTrace{WroteHeaders: func() {
+					atomic.StoreInt64(&t.wroteUs, time.Since(start).Microseconds())
+				}}
+				err := post(client, *url, body, trace)
 				settled := time.Now()
+				t.settledUs = settled.Sub(start).Microseconds()
 				switch {
 				case err == nil:
 					atomic.AddInt64(&r.Succeeded, 1)
@@ -101,8 +112,10 @@ func main() {
 						atomic.AddInt64(&steadyOK, 1)
 					}
 				case isTimeout(err):
+					t.outcome = 1
 					atomic.AddInt64(&r.TimedOut, 1)
 				default:
+					t.outcome = 2
 					atomic.AddInt64(&r.Failed, 1)
 				}
 				if err != nil {
@@ -114,6 +127,12 @@ func main() {
 	}
 	ticker.Stop()
 	wg.Wait()
+	if *requestsCsv != "" {
+		if err := writeTimings(*requestsCsv, timings); err != nil {
+			fmt.Fprintln(os.Stderr, "go-strict-client:", err)
+			os.Exit(1)
+		}
+	}
 
 	r.Policy = "go strict (x/net/http2)"
 	r.DurationS = duration.Seconds()
@@ -125,9 +144,30 @@ func main() {
 	fmt.Println(string(out))
 }
 
+// timing is one request's life, in microseconds from the start.
+type timing struct {
+	arrivedUs, wroteUs, settledUs int64
+	outcome                       int
+}
+
+// writeTimings writes one CSV line per request: arrival, HEADERS written (-1: never), settled, outcome.
+func writeTimings(path string, timings []timing) error {
+	var b bytes.Buffer
+	for i := range timings {
+		t := &timings[i]
+		fmt.Fprintf(&b, "%d,%d,%d,%d\n", t.arrivedUs, atomic.LoadInt64(&t.wroteUs), t.settledUs, t.outcome)
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
 // post sends one request and reads the whole response; a status outside 200-399 is an error.
-func post(client *http.Client, url string, body []byte) error {
-	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+func post(client *http.Client, url string, body []byte, trace *httptrace.ClientTrace) error {
+	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req.WithContext(httptrace.WithClientTrace(req.Context(), trace)))
 	if err != nil {
 		return err
 	}

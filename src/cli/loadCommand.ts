@@ -280,7 +280,12 @@ export function buildLoadCommand(): Command {
     .option('--duration <duration>', 'how long to offer load', '30s')
     .option('--requests <n>', 'stop after this many requests, if sooner')
     .option('--timeout <duration>', 'budget of each request, submit to response end', '5s')
-    .option('--policy <policy>', `client policy: ${loadPolicies.join('|')}`, 'adaptive')
+    .option(
+      '--policy <policy>',
+      `client policy: ${loadPolicies.join('|')}; naive is the seed's Go client (oldest first, ` +
+        "its backlog left to time out once one is sent too late), naive-fifo nghttp2's queue",
+      'adaptive',
+    )
     .option('--connections <n>', 'naive, naive-fifo: connections to use (default 1)')
     .option('--max-connections <n>', 'adaptive: most connections it may open (default 8)')
     .option('--method <method>', 'HTTP method (default GET, or POST with a body)')

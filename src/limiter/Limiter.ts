@@ -298,7 +298,9 @@ export class Limiter {
 
   #pumpOnce(): void {
     while (this.#queue.length > 0 && this.#pool.freeSlots() > 0) {
-      if (!this.#grant(this.#queue.shift()!)) break;
+      // Empty-handed though not empty: what waits was set aside (`fifo-restart`), never to be granted.
+      const next = this.#queue.shift();
+      if (next === undefined || !this.#grant(next)) break;
     }
     if (this.#queue.length > 0 && this.#pool.freeSlots() === 0) this.#growIfSlotBound();
   }

@@ -33,10 +33,11 @@ export interface LimiterOptions extends ControllerOptions {
   /**
    * Which waiting request a free stream slot goes to: `fifo`, the oldest
    * (as nghttp2 queues streams past the limit, so Node's http2 and grpc-js);
-   * `lifo`, the newest (what Go's x/net/http2 strict transport does in
-   * effect under overload: arriving requests take freed slots before the
-   * blocked ones run); `random`, any waiter with equal chance. Meant for the
-   * comparison policies. Default `fifo`.
+   * `fifo-restart`, the oldest until a request expires in flight, when the
+   * backlog is set aside and service restarts with later arrivals (what Go's
+   * x/net/http2 strict transport was measured to do, docs/load.md);
+   * `lifo`, the newest; `random`, any waiter with equal chance. Meant for
+   * the comparison policies. Default `fifo`.
    */
   readonly queueOrder: QueueServeOrder;
 }
@@ -103,7 +104,12 @@ export function resolveLimiterOptions(
   requireInteger('maxQueueLength', merged.maxQueueLength, 1);
   requireAbove('burstMs', merged.burstMs, 0);
   requireAbove('retryBackoffMs', merged.retryBackoffMs, 0);
-  requireOneOf('queueOrder', merged.queueOrder, ['fifo', 'lifo', 'random'] as const);
+  requireOneOf('queueOrder', merged.queueOrder, [
+    'fifo',
+    'fifo-restart',
+    'lifo',
+    'random',
+  ] as const);
   // It reads only its own keys.
   const controller = resolveControllerOptions(merged);
   return Object.freeze({ ...merged, ...controller });

@@ -55,6 +55,8 @@ export interface EndsContext {
  */
 export class TicketEnds implements TicketHost {
   readonly #c: EndsContext;
+  /** When the queue last set its backlog aside (`fifo-restart`), ms. */
+  #restartedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(context: EndsContext) {
     this.#c = context;
@@ -175,6 +177,13 @@ export class TicketEnds implements TicketHost {
   /** Cancels a ticket on the wire (deadline or abort) and settles it now, whatever the driver reports later. */
   #cancelInFlight(t: Ticket<unknown>, reason: CancelReason): void {
     t.cancelReason = reason;
+    if (reason === 'deadline' && t.submittedAtMs >= this.#restartedAtMs) {
+      // The oldest waiter was sent too late to finish: a `fifo-restart` queue (Go's strict
+      // transport) gives up its backlog. One that arrived before the last restart (a retry, a
+      // straggler) is that crisis still, not a new one.
+      this.#restartedAtMs = this.#c.scheduler.now();
+      this.#c.queue.setAside();
+    }
     t.onCancel?.();
     // The stream was handed to a session (never queued inside nghttp2), so a cancel now is on the wire.
     if (t.state === 'in-flight') this.#settleCancelled(t, true);

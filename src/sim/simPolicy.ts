@@ -5,10 +5,11 @@ import type { Scenario } from './scenario.js';
  * The client policies a simulation compares, all run by the same
  * `AdaptiveClient`:
  * - `naive`: a fixed pool (`client.naiveConnections`, default 1), no rate
- *   control, an unbounded queue served newest first, and one deadline per
- *   request that sends RST_STREAM(CANCEL) when it fires in flight: the
- *   seed's client, as `h2flow load --policy naive` runs it (Go's strict
- *   x/net/http2 transport serves the newest in effect under overload);
+ *   control, an unbounded queue served as Go's strict x/net/http2
+ *   transport was measured to serve it (`fifo-restart`: oldest first until
+ *   one is sent too late, then the backlog is left to time out), and one
+ *   deadline per request that sends RST_STREAM(CANCEL) when it fires in
+ *   flight: the seed's client, as `h2flow load --policy naive` runs it;
  * - `new-connection`: another connection whenever every stream slot is busy,
  *   no rate control: Go's default transport;
  * - `adaptive`: h2flow's controller, capped at `client.maxConnections`.
@@ -38,7 +39,7 @@ export function policyClientOptions(scenario: Scenario, policy: SimPolicy): Part
     case 'naive':
       return {
         // `client.options.queueOrder` may still say `fifo` (nghttp2's queue, `--policy naive-fifo`).
-        queueOrder: 'lifo',
+        queueOrder: 'fifo-restart',
         ...common,
         policy: 'fixed',
         connections: c.naiveConnections,

@@ -211,6 +211,51 @@ describe('Limiter: every transition of a request', () => {
     t.reconciles();
   });
 
+  it('fifo-restart: a request expiring in flight leaves the backlog to expire unsent; later arrivals are served', () => {
+    const t = setup({ policy: 'fixed', queueOrder: 'fifo-restart', timeoutMs: 100 });
+    const at = (ms: number, fn: () => void) => t.scheduler.schedule(fn, ms);
+    t.acquire(); // 0: granted at 0, expires in flight at 100
+    at(60, () => {
+      t.acquire(); // 1 and 2 wait behind it: the backlog
+      t.acquire();
+    });
+    at(110, () => {
+      t.acquire(); // 3 arrives after the restart
+      t.end(t.grants[0]!, (p) => p.cancelled(true)); // 0's cancelled stream frees the slot
+    });
+    t.scheduler.maxFrames = 1000;
+    t.scheduler.flush();
+    expect(t.grants.map((p) => p.id)).toEqual([1, 4]); // requests 0 and 3 (permit ids count from 1)
+    const settled = [...t.settled].sort((a, b) => a.id - b.id);
+    const wire = (e: unknown) => (e as { cancelledOnWire?: boolean } | undefined)?.cancelledOnWire;
+    expect(settled.map((s) => [s.id, s.error?.code, wire(s.error)])).toEqual([
+      [0, 'H2FLOW_DEADLINE', true],
+      [1, 'H2FLOW_DEADLINE', false],
+      [2, 'H2FLOW_DEADLINE', false],
+      [3, 'H2FLOW_DEADLINE', true],
+    ]);
+    t.reconciles();
+  });
+
+  it('fifo-restart: a request from before the restart expiring later is that crisis still, not a new one', () => {
+    const t = setup({ policy: 'fixed', queueOrder: 'fifo-restart', timeoutMs: 100 });
+    t.state.slots = 2;
+    const at = (ms: number, fn: () => void) => t.scheduler.schedule(fn, ms);
+    t.acquire(); // 0: in flight, expires at 100 (the restart)
+    at(10, () => t.acquire()); // 1: in flight, expires at 110
+    at(50, () => t.acquire()); // 2: the backlog
+    at(105, () => t.acquire()); // 3: after the restart
+    at(120, () => {
+      t.end(t.grants[0]!, (p) => p.cancelled(true));
+      t.end(t.grants[1]!, (p) => p.cancelled(true));
+    });
+    t.scheduler.maxFrames = 1000;
+    t.scheduler.flush();
+    // 1's expiry at 110 did not set 3 aside: 3 is granted when the slots free; 2 never is.
+    expect(t.grants.map((p) => p.id)).toEqual([1, 2, 4]);
+    t.reconciles();
+  });
+
   it('a streaming response completes but gives no service-latency sample', () => {
     const t = setup({ policy: 'fixed', timeoutMs: 60_000 });
     const p99s: number[] = [];
