@@ -177,16 +177,25 @@ export class TicketEnds implements TicketHost {
   /** Cancels a ticket on the wire (deadline or abort) and settles it now, whatever the driver reports later. */
   #cancelInFlight(t: Ticket<unknown>, reason: CancelReason): void {
     t.cancelReason = reason;
-    if (reason === 'deadline' && t.submittedAtMs >= this.#restartedAtMs) {
-      // The oldest waiter was sent too late to finish: a `fifo-restart` queue (Go's strict
-      // transport) gives up its backlog. One that arrived before the last restart (a retry, a
-      // straggler) is that crisis still, not a new one.
+    if (reason === 'deadline' && this.#sentTooLate(t)) {
+      // A `fifo-restart` queue (Go's strict transport) gives up its backlog.
       this.#restartedAtMs = this.#c.scheduler.now();
       this.#c.queue.setAside();
     }
     t.onCancel?.();
     // The stream was handed to a session (never queued inside nghttp2), so a cancel now is on the wire.
     if (t.state === 'in-flight') this.#settleCancelled(t, true);
+  }
+
+  /**
+   * Whether a request expiring in flight was sent too late: it waited in the
+   * queue longer than it flew (more than half its budget), and arrived after
+   * the last restart. One that hung in flight (a silent connection) is no
+   * queue's doing; one from before the restart (a retry) is that crisis still.
+   */
+  #sentTooLate(t: Ticket<unknown>): boolean {
+    const queueWaitMs = (t.dispatchedAtMs ?? t.submittedAtMs) - t.submittedAtMs;
+    return queueWaitMs > t.budgetMs / 2 && t.submittedAtMs >= this.#restartedAtMs;
   }
 
   #settleCancelled(t: Ticket<unknown>, onWire: boolean): void {

@@ -211,48 +211,57 @@ describe('Limiter: every transition of a request', () => {
     t.reconciles();
   });
 
-  it('fifo-restart: a request expiring in flight leaves the backlog to expire unsent; later arrivals are served', () => {
+  it('fifo-restart: a request sent too late leaves the backlog to expire unsent; later arrivals are served', () => {
     const t = setup({ policy: 'fixed', queueOrder: 'fifo-restart', timeoutMs: 100 });
     const at = (ms: number, fn: () => void) => t.scheduler.schedule(fn, ms);
-    t.acquire(); // 0: granted at 0, expires in flight at 100
-    at(60, () => {
-      t.acquire(); // 1 and 2 wait behind it: the backlog
+    t.acquire(); // 0: in flight from 0, hangs until it expires at 100 (waited 0: not sent too late)
+    at(20, () => t.acquire()); // 1: waits; sent at 100, when 0's stream ends (waited 80)
+    at(100, () => t.end(t.grants[0]!, (p) => p.cancelled(true)));
+    at(110, () => {
+      t.acquire(); // 2 and 3: the backlog behind 1
       t.acquire();
     });
-    at(110, () => {
-      t.acquire(); // 3 arrives after the restart
-      t.end(t.grants[0]!, (p) => p.cancelled(true)); // 0's cancelled stream frees the slot
-    });
-    t.scheduler.maxFrames = 1000;
-    t.scheduler.flush();
-    expect(t.grants.map((p) => p.id)).toEqual([1, 4]); // requests 0 and 3 (permit ids count from 1)
-    const settled = [...t.settled].sort((a, b) => a.id - b.id);
-    const wire = (e: unknown) => (e as { cancelledOnWire?: boolean } | undefined)?.cancelledOnWire;
-    expect(settled.map((s) => [s.id, s.error?.code, wire(s.error)])).toEqual([
-      [0, 'H2FLOW_DEADLINE', true],
-      [1, 'H2FLOW_DEADLINE', false],
-      [2, 'H2FLOW_DEADLINE', false],
-      [3, 'H2FLOW_DEADLINE', true],
-    ]);
-    t.reconciles();
-  });
-
-  it('fifo-restart: a request from before the restart expiring later is that crisis still, not a new one', () => {
-    const t = setup({ policy: 'fixed', queueOrder: 'fifo-restart', timeoutMs: 100 });
-    t.state.slots = 2;
-    const at = (ms: number, fn: () => void) => t.scheduler.schedule(fn, ms);
-    t.acquire(); // 0: in flight, expires at 100 (the restart)
-    at(10, () => t.acquire()); // 1: in flight, expires at 110
-    at(50, () => t.acquire()); // 2: the backlog
-    at(105, () => t.acquire()); // 3: after the restart
-    at(120, () => {
-      t.end(t.grants[0]!, (p) => p.cancelled(true));
+    // 1 expires in flight at 120 having waited 80 of its 100 ms: sent too late, so a restart.
+    at(160, () => {
+      t.acquire(); // 4: after the restart
       t.end(t.grants[1]!, (p) => p.cancelled(true));
     });
     t.scheduler.maxFrames = 1000;
     t.scheduler.flush();
-    // 1's expiry at 110 did not set 3 aside: 3 is granted when the slots free; 2 never is.
-    expect(t.grants.map((p) => p.id)).toEqual([1, 2, 4]);
+    // 0's hang did not restart (1 was granted); 1's late send did (2 and 3 never were, 4 was).
+    expect(t.grants.map((p) => p.id)).toEqual([1, 2, 5]);
+    const settled = [...t.settled].sort((a, b) => a.id - b.id);
+    const wire = (e: unknown) => (e as { cancelledOnWire?: boolean } | undefined)?.cancelledOnWire;
+    expect(settled.map((s) => [s.id, s.error?.code, wire(s.error)])).toEqual([
+      [0, 'H2FLOW_DEADLINE', true],
+      [1, 'H2FLOW_DEADLINE', true],
+      [2, 'H2FLOW_DEADLINE', false],
+      [3, 'H2FLOW_DEADLINE', false],
+      [4, 'H2FLOW_DEADLINE', true],
+    ]);
+    t.reconciles();
+  });
+
+  it('fifo-restart: one from before the restart, sent too late and expiring after it, is that crisis still', () => {
+    const t = setup({ policy: 'fixed', queueOrder: 'fifo-restart', timeoutMs: 100 });
+    t.state.slots = 2;
+    const at = (ms: number, fn: () => void) => t.scheduler.schedule(fn, ms);
+    t.acquire(); // 0 and 1: in flight from 0
+    t.acquire();
+    t.acquire(); // 2: sent at 60 (waited 60), expires in flight at 100: the restart
+    at(10, () => t.acquire()); // 3: sent at 65 (waited 55), expires in flight at 110
+    at(60, () => t.end(t.grants[0]!, (p) => p.respond(200, 'a')));
+    at(65, () => t.end(t.grants[1]!, (p) => p.respond(200, 'b')));
+    at(70, () => t.acquire()); // 4: the backlog
+    at(105, () => t.acquire()); // 5: after the restart
+    at(120, () => {
+      t.end(t.grants[2]!, (p) => p.cancelled(true));
+      t.end(t.grants[3]!, (p) => p.cancelled(true));
+    });
+    t.scheduler.maxFrames = 1000;
+    t.scheduler.flush();
+    // 3's expiry at 110 did not set 5 aside: 5 is granted when the slots free; 4 never is.
+    expect(t.grants.map((p) => p.id)).toEqual([1, 2, 3, 4, 6]);
     t.reconciles();
   });
 
