@@ -6,8 +6,8 @@ import type { Decision } from '../core/decision.js';
 import type { RequestSample } from '../core/sample.js';
 import type { TransportErrorDetails } from '../errors/TransportError.js';
 import { Limiter, type LimiterPool } from '../limiter/Limiter.js';
-import { ClientMetrics } from '../metrics/clientMetrics.js';
 import type { MetricsRegistry } from '../metrics/metricsOptions.js';
+import { OnDemandMetrics } from '../metrics/onDemandMetrics.js';
 import type { Transport, TransportEvent } from '../transport/Transport.js';
 import {
   type ClientOptions,
@@ -54,7 +54,7 @@ export class AdaptiveClient {
 
   readonly #transport: Transport;
   readonly #subscriptions: Subscription[];
-  #metrics: ClientMetrics | undefined;
+  readonly #metrics: OnDemandMetrics;
   /** The last connection failure, until a session becomes ready again. */
   #connectionError: Extract<TransportEvent, { kind: 'connection-error' }> | undefined;
   #closing: Promise<void> | undefined;
@@ -74,7 +74,16 @@ export class AdaptiveClient {
     this.samples$ = this.limiter.samples$;
     this.capacity$ = transport.capacity$;
     // Before anything else subscribes, so a registry clash throws with nothing to undo.
-    if (this.options.metricsRegistry !== undefined) this.#metrics = this.#startMetrics();
+    this.#metrics = new OnDemandMetrics(
+      {
+        samples$: this.samples$,
+        decisions$: this.decisions$,
+        windows$: this.windows$,
+        stats: () => this.stats(),
+        capacity: () => transport.capacity(),
+      },
+      { origin: this.options.origin, registry: this.options.metricsRegistry },
+    );
     this.#subscriptions = [
       transport.capacity$.subscribe(() => this.limiter.capacityChanged()),
       transport.events$.subscribe((e) => this.#transportEvent(e)),
@@ -89,13 +98,11 @@ export class AdaptiveClient {
    * the requests settled since).
    */
   get metricsRegistry(): MetricsRegistry {
-    this.#metrics ??= this.#startMetrics();
     return this.#metrics.registry;
   }
 
   /** The Prometheus exposition text of {@link metricsRegistry} (names in docs/metrics.md). */
   metrics(): Promise<string> {
-    this.#metrics ??= this.#startMetrics();
     return this.#metrics.metrics();
   }
 
@@ -174,23 +181,9 @@ export class AdaptiveClient {
       .then(() => this.#transport.close())
       .finally(() => {
         for (const s of this.#subscriptions) s.unsubscribe();
-        this.#metrics?.close();
+        this.#metrics.close();
       });
     return this.#closing;
-  }
-
-  #startMetrics(): ClientMetrics {
-    const transport = this.#transport;
-    return new ClientMetrics(
-      {
-        samples$: this.samples$,
-        decisions$: this.decisions$,
-        windows$: this.windows$,
-        stats: () => this.stats(),
-        capacity: () => transport.capacity(),
-      },
-      { origin: this.options.origin, registry: this.options.metricsRegistry },
-    );
   }
 
   /** Why a request waited out its budget: no session could be established (with the last cause), or load. */

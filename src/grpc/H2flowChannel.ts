@@ -8,8 +8,8 @@ import {
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { Limiter } from '../limiter/Limiter.js';
 import type { LimiterOptions } from '../limiter/limiterOptions.js';
-import { ClientMetrics } from '../metrics/clientMetrics.js';
 import { type MetricsRegistry, requireOrigin, requireRegistry } from '../metrics/metricsOptions.js';
+import { OnDemandMetrics } from '../metrics/onDemandMetrics.js';
 import { realTimeScheduler } from '../streams/realTimeScheduler.js';
 import { AdmittedCall, type CallHost, type GrpcCall } from './admittedCall.js';
 import { ChildChannels } from './childChannels.js';
@@ -52,9 +52,7 @@ export class H2flowChannel implements ChannelInterface {
   readonly #target: string;
   readonly #children: ChildChannels;
   readonly #host: CallHost;
-  readonly #origin: string;
-  readonly #registry: MetricsRegistry | undefined;
-  #metrics: ClientMetrics | undefined;
+  readonly #metrics: OnDemandMetrics;
   #closed = false;
 
   constructor(target: string, credentials: ChannelCredentials, options: GrpcChannelOptions = {}) {
@@ -70,8 +68,7 @@ export class H2flowChannel implements ChannelInterface {
       throw new InvalidOptionError('streamsPerConnection', streamsPerConnection, 'an integer ≥ 1');
     }
     this.#target = target;
-    this.#origin = requireOrigin('origin', origin);
-    this.#registry =
+    const registry =
       metricsRegistry === undefined
         ? undefined
         : requireRegistry('metricsRegistry', metricsRegistry);
@@ -95,8 +92,19 @@ export class H2flowChannel implements ChannelInterface {
       noDeadlineBudgetMs: budgetMs,
       nextCallNumber: () => ++calls,
     };
+    const limiter = this.limiter;
+    const children = this.#children;
+    this.#metrics = new OnDemandMetrics(
+      {
+        samples$: limiter.samples$,
+        decisions$: limiter.decisions$,
+        windows$: limiter.windows$,
+        stats: () => limiter.stats(),
+        capacity: () => children.capacity(),
+      },
+      { origin: requireOrigin('origin', origin), registry },
+    );
     this.#children.resize(this.limiter.connectionsTarget);
-    if (this.#registry !== undefined) this.#metrics = this.#startMetrics();
   }
 
   /**
@@ -105,13 +113,11 @@ export class H2flowChannel implements ChannelInterface {
    * made on first use.
    */
   get metricsRegistry(): MetricsRegistry {
-    this.#metrics ??= this.#startMetrics();
     return this.#metrics.registry;
   }
 
   /** The Prometheus exposition text of {@link metricsRegistry}. */
   metrics(): Promise<string> {
-    this.#metrics ??= this.#startMetrics();
     return this.#metrics.metrics();
   }
 
@@ -181,23 +187,8 @@ export class H2flowChannel implements ChannelInterface {
     this.#closed = true;
     void this.limiter.close().then(() => {
       this.#children.close();
-      this.#metrics?.close();
+      this.#metrics.close();
     });
-  }
-
-  #startMetrics(): ClientMetrics {
-    const limiter = this.limiter;
-    const children = this.#children;
-    return new ClientMetrics(
-      {
-        samples$: limiter.samples$,
-        decisions$: limiter.decisions$,
-        windows$: limiter.windows$,
-        stats: () => limiter.stats(),
-        capacity: () => children.capacity(),
-      },
-      { origin: this.#origin, registry: this.#registry },
-    );
   }
 }
 
