@@ -40,17 +40,22 @@ function open(): grpc.Client {
   });
 }
 
+/** A call's callback that resolves with its status, or with OK and the answer. */
+function settle(resolve: (r: Result) => void) {
+  return (error: grpc.ServiceError | null, value?: Buffer) =>
+    resolve(
+      error
+        ? { code: error.code, details: error.details }
+        : { code: 0, details: '', value: value!.toString() },
+    );
+}
+
 /** A client stream (Gather) of `messages`, as its status and the server's answer. */
 function gather(client: grpc.Client, messages: readonly Buffer[]): Promise<Result> {
   return new Promise((resolve) => {
     const call = (client as unknown as Methods).Gather(
       { deadline: Date.now() + 5000 },
-      (error: grpc.ServiceError | null, value?: Buffer) =>
-        resolve(
-          error
-            ? { code: error.code, details: error.details }
-            : { code: 0, details: '', value: value!.toString() },
-        ),
+      settle(resolve),
     ) as grpc.ClientWritableStream<Buffer>;
     for (const m of messages) call.write(m);
     call.end();
@@ -64,12 +69,7 @@ test('a refused unary call is retried once and answered; the limiter counts one 
     (client as unknown as Methods).Call(
       Buffer.from('again'),
       { deadline: Date.now() + 5000 },
-      (error: grpc.ServiceError | null, value?: Buffer) =>
-        resolve(
-          error
-            ? { code: error.code, details: error.details }
-            : { code: 0, details: '', value: value!.toString() },
-        ),
+      settle(resolve),
     ),
   );
   expect(result).toEqual({ code: 0, details: '', value: 'again' });
