@@ -105,8 +105,8 @@ export class AdmissionQueue<T> {
 
   /**
    * The next live item, removed from the queue: the oldest (in `fifo-restart`
-   * order, of those not set aside, then of those set aside); the newest in
-   * `lifo` order; a random one in `random`. `undefined` when empty.
+   * order, the oldest not set aside); the newest in `lifo` order; a random
+   * one in `random`. `undefined` when none is left to hand out.
    */
   shift(): T | undefined {
     const order = this.#options.serveOrder;
