@@ -74,16 +74,10 @@ export class AdaptiveClient {
     this.samples$ = this.limiter.samples$;
     this.capacity$ = transport.capacity$;
     // Before anything else subscribes, so a registry clash throws with nothing to undo.
-    this.#metrics = new OnDemandMetrics(
-      {
-        samples$: this.samples$,
-        decisions$: this.decisions$,
-        windows$: this.windows$,
-        stats: () => this.stats(),
-        capacity: () => transport.capacity(),
-      },
-      { origin: this.options.origin, registry: this.options.metricsRegistry },
-    );
+    this.#metrics = new OnDemandMetrics(this.limiter, () => transport.capacity(), {
+      origin: this.options.origin,
+      registry: this.options.metricsRegistry,
+    });
     this.#subscriptions = [
       transport.capacity$.subscribe(() => this.limiter.capacityChanged()),
       transport.events$.subscribe((e) => this.#transportEvent(e)),

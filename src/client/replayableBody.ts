@@ -1,5 +1,4 @@
-/** The most of a streamed body kept for a replay, bytes: a request body of an API call fits. */
-export const replayLimitBytes = 64 * 1024;
+import { replayLimitBytes } from '../core/replayLimit.js';
 
 /**
  * A streamed request body that can be sent again if the server provably did

@@ -92,18 +92,11 @@ export class H2flowChannel implements ChannelInterface {
       noDeadlineBudgetMs: budgetMs,
       nextCallNumber: () => ++calls,
     };
-    const limiter = this.limiter;
     const children = this.#children;
-    this.#metrics = new OnDemandMetrics(
-      {
-        samples$: limiter.samples$,
-        decisions$: limiter.decisions$,
-        windows$: limiter.windows$,
-        stats: () => limiter.stats(),
-        capacity: () => children.capacity(),
-      },
-      { origin: requireOrigin('origin', origin), registry },
-    );
+    this.#metrics = new OnDemandMetrics(this.limiter, () => children.capacity(), {
+      origin: requireOrigin('origin', origin),
+      registry,
+    });
     this.#children.resize(this.limiter.connectionsTarget);
   }
 

@@ -70,7 +70,6 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
   #real: GrpcCall | undefined;
   #permit: Permit<StatusObject> | undefined;
   #acquisition: Acquisition | undefined;
-  #answered = false;
   #cancelledBy: { code: number; details: string } | undefined;
   #ended = false;
 
@@ -188,7 +187,6 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
     return {
       onReceiveMetadata: (metadata) => {
         if (this.#real !== real || this.#ended) return;
-        this.#answered = true;
         this.#outbox.answered();
         this.#permit?.headers();
         this.#listener?.onReceiveMetadata(metadata);
@@ -219,7 +217,6 @@ export class AdmittedCall implements GrpcCall, AcquireHandler<StatusObject> {
     } else if (
       s.code === status.UNAVAILABLE &&
       s.details === refusedDetails &&
-      !this.#answered &&
       this.#outbox.replayable
     ) {
       this.#real = undefined;

@@ -1,14 +1,8 @@
 import type { ChannelInterface } from '@grpc/grpc-js';
+import { replayLimitBytes } from '../core/replayLimit.js';
 
 type GrpcCall = ReturnType<ChannelInterface['createCall']>;
 type MessageContext = Parameters<GrpcCall['sendMessageWithContext']>[0];
-
-/**
- * Most message bytes a call keeps to resend after a refusal, as the h2
- * client's `replayLimitBytes`: a client stream that sent more is not
- * retried, and its memory is not held until the server answers.
- */
-export const replayLimitBytes = 64 * 1024;
 
 /** One message the caller sent, and its write callback until it fires. */
 interface Outgoing {
@@ -36,10 +30,9 @@ export class MessageOutbox {
   #replayable = true;
   #halfClosed = false;
   #halfCloseSent = false;
+  #sentCount = 0;
   #real: GrpcCall | undefined;
   readonly #onHalfCloseSent: () => void;
-
-  #sentCount = 0;
 
   /** `onHalfCloseSent` hears each real call's half-close (the request is fully sent). */
   constructor(onHalfCloseSent: () => void) {

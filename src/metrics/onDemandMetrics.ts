@@ -1,6 +1,10 @@
+import type { CapacitySnapshot } from '../core/capacity.js';
 import { ClientMetrics } from './clientMetrics.js';
 import type { MetricsOptions, MetricsRegistry } from './metricsOptions.js';
 import type { MetricsSource } from './metricsSource.js';
+
+/** What metrics read of a limiter: its streams and its counters (a `Limiter` is one). */
+export type LimiterMetricsSource = Omit<MetricsSource, 'capacity'>;
 
 /**
  * A client's metrics, opt-in: started at once on the registry the options
@@ -13,9 +17,22 @@ export class OnDemandMetrics {
   readonly #options: Partial<MetricsOptions>;
   #metrics: ClientMetrics | undefined;
 
-  /** Starts at once if `options.registry` is given (a registry clash throws here). */
-  constructor(source: MetricsSource, options: Partial<MetricsOptions>) {
-    this.#source = source;
+  /**
+   * Metrics of `limiter` and of the pool whose `capacity` it drives. Starts
+   * at once if `options.registry` is given (a registry clash throws here).
+   */
+  constructor(
+    limiter: LimiterMetricsSource,
+    capacity: () => CapacitySnapshot,
+    options: Partial<MetricsOptions>,
+  ) {
+    this.#source = {
+      samples$: limiter.samples$,
+      decisions$: limiter.decisions$,
+      windows$: limiter.windows$,
+      stats: () => limiter.stats(),
+      capacity,
+    };
     this.#options = options;
     if (options.registry !== undefined) this.#started();
   }

@@ -1,4 +1,4 @@
-import { replayLimitBytes } from '../client/replayableBody.js';
+import { replayLimitBytes } from '../core/replayLimit.js';
 
 /**
  * The most of a streamed request body gathered before the request is queued,

@@ -7,8 +7,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, expect, test } from '@jest/globals';
+import { replayLimitBytes } from '../../src/core/replayLimit.js';
 import { createChannel, type H2flowChannel } from '../../src/grpc/index.js';
-import { replayLimitBytes } from '../../src/grpc/messageOutbox.js';
 import { type RefusingServer, startRefusingServer } from './refusingServer.js';
 import { streamService } from './streamServer.js';
 
