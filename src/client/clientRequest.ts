@@ -52,6 +52,8 @@ const forbiddenHeaders = new Set([
   'host',
 ]);
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+/** NUL, CR or LF: a malformed field value (RFC 9113 §8.2.1). */
+const badValue = /[\0\r\n]/;
 
 /**
  * Validates and normalises a caller's request. Throws an `InvalidOptionError`
@@ -79,7 +81,10 @@ export function normalizeRequest(request: ClientRequest): NormalizedRequest {
     );
   }
   const headers: Record<string, string | readonly string[]> = {};
-  for (const [rawName, value] of Object.entries(request.headers ?? {})) {
+  const given = request.headers ?? {};
+  for (const rawName in given) {
+    if (!Object.hasOwn(given, rawName)) continue;
+    const value = given[rawName]!;
     const name = rawName.toLowerCase();
     if (!tokenPattern.test(name)) {
       throw new InvalidOptionError(
@@ -100,7 +105,11 @@ export function normalizeRequest(request: ClientRequest): NormalizedRequest {
     }
     // RFC 9113 §8.2.1: NUL, CR or LF makes a field value malformed; node sends it anyway, and
     // an HTTP/1.1 hop behind the server would read it as injected header lines (test/input).
-    if ((Array.isArray(value) ? value : [value]).some((v) => /[\0\r\n]/.test(String(v)))) {
+    if (
+      Array.isArray(value)
+        ? value.some((v) => badValue.test(String(v)))
+        : badValue.test(String(value))
+    ) {
       throw new InvalidOptionError(
         `request.headers.${name}`,
         value,

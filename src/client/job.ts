@@ -39,11 +39,9 @@ export class Job extends DispatchJob<ClientResponse> {
     if (permit === undefined) return;
     switch (outcome.kind) {
       case 'response': {
-        const body = Buffer.from(
-          outcome.body.buffer,
-          outcome.body.byteOffset,
-          outcome.body.byteLength,
-        );
+        const b = outcome.body;
+        const body = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+        const retryAfter = outcome.headers['retry-after'];
         const response: ClientResponse = {
           status: outcome.status,
           headers: outcome.headers,
@@ -51,7 +49,7 @@ export class Job extends DispatchJob<ClientResponse> {
           timings: phaseTimings(permit, outcome.atMs),
         };
         permit.respond(outcome.status, response, {
-          retryAfterMs: retryAfterMs(outcome.headers['retry-after'], Date.now()),
+          retryAfterMs: retryAfter === undefined ? undefined : retryAfterMs(retryAfter, Date.now()),
           windowStalled: outcome.windowStalled,
         });
         return;

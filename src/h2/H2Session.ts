@@ -170,7 +170,7 @@ export class H2Session implements PooledSession {
   sendStalled(bodyBytes: number): boolean {
     return (
       (bodyBytes > 0 && bodyBytes > (this.#session.state.remoteWindowSize ?? 0)) ||
-      socketWriteQueueBytes(this.#session) > 0
+      socketWriteQueueBytes(this.#socket) > 0
     );
   }
 
@@ -268,7 +268,7 @@ export class H2Session implements PooledSession {
       streamsInFlight: this.streams.size,
       maxConcurrentStreams: Math.min(this.peerMaxConcurrentStreams, this.#streamCap),
       remoteWindowBytes: live ? (this.#session.state.remoteWindowSize ?? 0) : 0,
-      outboundQueueBytes: live ? socketWriteQueueBytes(this.#session) : 0,
+      outboundQueueBytes: live ? socketWriteQueueBytes(this.#socket) : 0,
     };
   }
 

@@ -193,7 +193,7 @@ export class Limiter {
       this.#shed(t, 'rate-limit', this.#gate.msUntilToken());
       return t;
     }
-    const verdict = this.#queue.offer(t, budgetMs, this.#estimate());
+    const verdict = this.#queue.judge(budgetMs, this.#estimate());
     if (!verdict.admit) {
       this.#shed(t, verdict.reason, verdict.predictedWaitMs);
       return t;
@@ -206,7 +206,13 @@ export class Limiter {
       signal.addEventListener('abort', onAbort, { once: true });
       t.detachAbort = () => signal.removeEventListener('abort', onAbort);
     }
-    this.#pump();
+    if (this.#queue.length === 0 && this.#pool.freeSlots() > 0) {
+      // Nothing waits and a slot is free: granted now, never queued (no queue entry to make and drop).
+      this.#grant(t);
+    } else {
+      this.#queue.push(t);
+      this.#pump();
+    }
     return t;
   }
 
@@ -275,6 +281,7 @@ export class Limiter {
       this.#deadlines.disarmed();
     }
     t.detachAbort?.();
+    t.detachAbort = undefined;
     this.#ledger.settled(t, wasInFlight, outcome, error, detail, this.scheduler.now());
     this.#checkIdle();
   }
@@ -324,7 +331,7 @@ export class Limiter {
     t.dispatchedAtMs = nowMs;
     t.streamDone = false;
     this.#accumulator.dispatched(nowMs, nowMs - t.submittedAtMs);
-    t.handler.onGrant(t);
+    t.handler?.onGrant(t);
     // The driver may have handed it back (`notSent`) from inside onGrant.
     return (t.state as TicketState) !== 'queued';
   }

@@ -133,8 +133,10 @@ export class Ledger {
         streaming: t.streaming,
       });
     }
+    const handler = t.handler;
+    t.handler = undefined;
     try {
-      t.handler.onSettle(error, detail.response);
+      handler?.onSettle(error, detail.response);
     } catch (thrown) {
       queueMicrotask(() => {
         throw thrown;

@@ -71,14 +71,23 @@ export class Ticket<R> implements Permit<R>, Acquisition, PhaseTimestamps {
   /** Detaches the caller's AbortSignal listener. */
   detachAbort: (() => void) | undefined;
   onCancel: (() => void) | undefined;
+  /**
+   * Where its grant and its settlement go; dropped once it has settled, so
+   * a settled ticket that the deadline heap still holds (until its
+   * deadline, or the heap's next rebuild) keeps nothing of its request alive:
+   * not the driver's job, its stream, nor the response.
+   */
+  handler: AcquireHandler<R> | undefined;
 
   constructor(
     readonly id: number,
     readonly submittedAtMs: number,
     readonly budgetMs: number,
-    readonly handler: AcquireHandler<R>,
+    handler: AcquireHandler<R> | undefined,
     readonly host: TicketHost,
-  ) {}
+  ) {
+    this.handler = handler;
+  }
 
   /** Absolute deadline, ms. */
   get deadlineAtMs(): number {

@@ -306,6 +306,7 @@ export class SimConnection implements ClientSession, StreamHost, PooledSession {
     const ctx = this.#ctx;
     const atMs = this.now();
     const response = {
+      kind: 'response' as const,
       status: ctx.scenario.response.status,
       headers: ctx.responseHeaders,
       body: ctx.responseBody,

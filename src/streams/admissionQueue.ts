@@ -85,8 +85,18 @@ export class AdmissionQueue<T> {
 
   /** Asks admission about `item`; if admitted, enqueues it at the tail. */
   offer(item: T, remainingBudgetMs: number, estimate: DrainEstimate): AdmissionVerdict {
+    const verdict = this.judge(remainingBudgetMs, estimate);
+    if (verdict.admit) this.#push(item, false);
+    return verdict;
+  }
+
+  /**
+   * What admission says of one more item now, without enqueueing it: its
+   * owner may then {@link push} it, or grant it at once when nothing waits.
+   */
+  judge(remainingBudgetMs: number, estimate: DrainEstimate): AdmissionVerdict {
     const o = this.#options;
-    const verdict = admit({
+    return admit({
       remainingBudgetMs: o.deadlineAware ? remainingBudgetMs : Infinity,
       queueLength: this.#live,
       maxQueueLength: o.maxQueueLength,
@@ -94,8 +104,11 @@ export class AdmissionQueue<T> {
       serviceP99Ms: o.deadlineAware ? estimate.serviceP99Ms : 0,
       maxQueueWaitMs: o.deadlineAware ? o.maxQueueWaitMs : Infinity,
     });
-    if (verdict.admit) this.#push(item, false);
-    return verdict;
+  }
+
+  /** Enqueues an item admission admitted ({@link judge}) at the tail. */
+  push(item: T): void {
+    this.#push(item, false);
   }
 
   /** Puts `item` back at the head (a retry goes before newer requests). */

@@ -1,5 +1,8 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
+/** Read once: `performance.timeOrigin` is a getter, and the clock is read several times per request. */
+const timeOriginMs = performance.timeOrigin;
+
 /**
  * The production scheduler: rxjs's `asyncScheduler` for timers, with a
  * monotonic, sub-millisecond clock (`performance.timeOrigin + performance.now()`)
@@ -7,6 +10,6 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
  * and a wall clock that steps backwards would corrupt them.
  */
 export const realTimeScheduler: SchedulerLike = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => timeOriginMs + performance.now(),
   schedule: asyncScheduler.schedule.bind(asyncScheduler) as SchedulerLike['schedule'],
 };

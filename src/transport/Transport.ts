@@ -5,7 +5,7 @@ import type { RetryReason } from '../core/retryReason.js';
 /** Request headers as HTTP/2 carries them (lower-case names). */
 export type RequestHeaders = Readonly<Record<string, string | readonly string[]>>;
 
-/** Response headers (lower-case names; pseudo-headers removed). */
+/** Response headers (lower-case names; pseudo-headers removed). node:http2's have a null prototype, as Node gives them. */
 export type ResponseHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** One request, ready for the wire. */

@@ -26,8 +26,8 @@ export interface StreamCloseFacts {
     | undefined;
   /** Set when a streamed request body's source failed and we reset the stream. */
   readonly bodyFailed: { readonly atMs: number; readonly detail: string } | undefined;
-  /** The complete response (final HEADERS and END_STREAM both seen), if any: the `response` outcome's fields. */
-  readonly response: Omit<Extract<DispatchOutcome, { kind: 'response' }>, 'kind'> | undefined;
+  /** The complete response (final HEADERS and END_STREAM both seen), if any: the outcome itself. */
+  readonly response: Extract<DispatchOutcome, { kind: 'response' }> | undefined;
   /** The stream's id on the session. */
   readonly streamId: number | undefined;
   /** The GOAWAY the session had received while this stream was open, if any. */
@@ -76,7 +76,7 @@ export function classifyStreamClose(f: StreamCloseFacts): DispatchOutcome {
       atMs: f.bodyFailed.atMs,
     };
   }
-  if (f.response) return { kind: 'response', ...f.response };
+  if (f.response) return f.response;
   const id = f.streamId;
   const causeCode = f.error?.code;
   const cause = causeCode === undefined ? {} : { causeCode };

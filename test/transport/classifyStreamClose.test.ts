@@ -24,7 +24,13 @@ test('our own cancel explains the CANCEL code that follows', () => {
 });
 
 test('a complete response wins over a later RST_STREAM(NO_ERROR) or GOAWAY', () => {
-  const response = { status: 200, headers: {}, body: new Uint8Array(2), atMs: 950 };
+  const response = {
+    kind: 'response' as const,
+    status: 200,
+    headers: {},
+    body: new Uint8Array(2),
+    atMs: 950,
+  };
   expect(
     classifyStreamClose({ ...base, response, goaway: { code: 0, lastStreamId: 1 } }),
   ).toMatchObject({ kind: 'response', status: 200, atMs: 950 });
