@@ -14,10 +14,21 @@ export class ScenarioError extends Error {
   readonly pointer: string;
 
   constructor(file: string, pointer: string, problem: string) {
-    super(`${file}: ${pointer === '' ? '' : `${pointer} `}${problem}`);
+    super(oneLine(`${file}: ${pointer === '' ? '' : `${pointer} `}${problem}`));
     this.file = file;
     this.pointer = pointer;
   }
+}
+
+/**
+ * The message with its control and line-separator characters escaped (`\u000a`): a property
+ * name may hold any of them (`"max\nStreams"` in the JSON), and the message must stay one line.
+ */
+function oneLine(text: string): string {
+  return text.replace(
+    /[\p{Cc}\u2028\u2029]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** True when `value` is a {@link ScenarioError}. */

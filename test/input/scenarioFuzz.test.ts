@@ -160,3 +160,14 @@ describe('parseScenario under fuzzing', () => {
     expect(outcome(text)).toBe('typed');
   });
 });
+
+// Found by the fuzzer (replacing one character of a shipped scenario with `\`): a property name
+// holding an escaped newline once broke the error's one line in two.
+test('a property name with a control character is shown escaped, on one line', () => {
+  const text = shipped[0]!.replace('"maxConcurrentStreams"', '"maxC\\nurrentStreams"');
+  expect(text).not.toBe(shipped[0]);
+  expect(() => parseScenario(text, 'fuzz.json')).toThrow(
+    /\/server\/maxC\\u000aurrentStreams is not a known property/,
+  );
+  expect(outcome(text)).toBe('typed');
+});
