@@ -97,6 +97,8 @@ export class Limiter {
   #lastWindow: ControlWindow | undefined;
   /** Service p99 of the latest window that had one, ms (0 until then). */
   #serviceP99Ms = 0;
+  /** Whether any window has seen a completion: until then nothing says how fast the queue drains. */
+  #drainMeasured = false;
   #connectionsTarget: number;
   #nextId = 1;
   /** Re-entrant pumps (from a driver's callbacks) fold into the running one. */
@@ -292,6 +294,7 @@ export class Limiter {
     // (SETTINGS_MAX_CONCURRENT_STREAMS 0, a dead server) the deadline rules would otherwise
     // send requests that cannot finish in time, to die as RST_STREAM(CANCEL) (test/faults).
     if (s.window.serviceP99Ms > 0) this.#serviceP99Ms = s.window.serviceP99Ms;
+    if (s.window.completed > 0) this.#drainMeasured = true;
     if (s.decision.connections !== this.#connectionsTarget) {
       this.#connectionsTarget = s.decision.connections;
       this.#pool.resize?.(this.#connectionsTarget);
@@ -356,11 +359,20 @@ export class Limiter {
     );
   }
 
+  /**
+   * How fast the queue drains: the last window's completions; after a window
+   * without any, the current rate. Before anything has completed there is no
+   * evidence at all, so no wait is predicted (an infinite drain): a burst at
+   * start-up waits for its connection rather than being shed against the
+   * initial rate (400 requests at once, with 100 req/s assumed, lost 349),
+   * and each request's own deadline still bounds its wait.
+   */
   #estimate(): DrainEstimate {
     const w = this.#lastWindow;
     const completedTps = w && w.durationMs > 0 ? (w.completed * 1000) / w.durationMs : 0;
+    const unmeasured = this.#drainMeasured ? (this.#gate?.rateTps ?? 0) : Infinity;
     return {
-      drainRateTps: completedTps > 0 ? completedTps : (this.#gate?.rateTps ?? 0),
+      drainRateTps: completedTps > 0 ? completedTps : unmeasured,
       serviceP99Ms: this.#serviceP99Ms,
     };
   }

@@ -88,9 +88,14 @@ async function run(
   };
 }
 
-/** Adaptive client, mixed replies: background 503s, a few throttling 503s and 429s, and a REFUSED_STREAM before some answers. */
-const mixed = (): Promise<Run> =>
-  run(
+/**
+ * Adaptive client, mixed replies: background 503s, a few throttling 503s and 429s, and a
+ * REFUSED_STREAM before some answers. The 429s go by the count of answers, not by request id:
+ * which ids reach the server depends on what admission sheds, and every kind must be seen.
+ */
+const mixed = (): Promise<Run> => {
+  let answers = 0;
+  return run(
     { maxConnections: 1, timeoutMs: 2000 },
     (request, attempt) => {
       if (request.id % 13 === 0 && attempt === 0)
@@ -98,11 +103,12 @@ const mixed = (): Promise<Run> =>
       if (request.id % 70 === 0)
         return { latencyMs: 20, status: 503, headers: { 'retry-after': '0' } };
       if (request.id % 7 === 0) return { latencyMs: 20, status: 503 };
-      if (request.id % 110 === 0) return { latencyMs: 20, status: 429 };
+      if (++answers % 110 === 0) return { latencyMs: 20, status: 429 };
       return { latencyMs: 20 };
     },
     3000,
   );
+};
 
 /** The naive fixed pool past its capacity: queue wait eats the budget, deadlines cancel on the wire. */
 const overloadedFixed = (): Promise<Run> =>
