@@ -1,6 +1,7 @@
 import { phaseTimings } from '../core/budget.js';
 import { retryAfterMs } from '../core/retryAfter.js';
 import type { H2flowError } from '../errors/H2flowError.js';
+import { asBuffer } from '../transport/asBuffer.js';
 import type { DispatchOutcome, Transport } from '../transport/Transport.js';
 import type { ClientResponse, NormalizedRequest } from './clientRequest.js';
 import { DispatchJob } from './dispatchJob.js';
@@ -39,17 +40,14 @@ export class Job extends DispatchJob<ClientResponse> {
     if (permit === undefined) return;
     switch (outcome.kind) {
       case 'response': {
-        const b = outcome.body;
-        const body = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-        const retryAfter = outcome.headers['retry-after'];
         const response: ClientResponse = {
           status: outcome.status,
           headers: outcome.headers,
-          body,
+          body: asBuffer(outcome.body),
           timings: phaseTimings(permit, outcome.atMs),
         };
         permit.respond(outcome.status, response, {
-          retryAfterMs: retryAfter === undefined ? undefined : retryAfterMs(retryAfter, Date.now()),
+          retryAfterMs: retryAfterMs(outcome.headers['retry-after'], Date.now()),
           windowStalled: outcome.windowStalled,
         });
         return;

@@ -6,6 +6,7 @@ import {
   type OutgoingHttpHeaders,
 } from 'node:http2';
 import type { SchedulerLike } from 'rxjs';
+import { asBuffer } from '../transport/asBuffer.js';
 import {
   classifyStreamClose,
   type GoawayRecord,
@@ -131,11 +132,8 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     stream.on('error', H2Dispatch.#onErrorEvent);
     stream.on('close', H2Dispatch.#onCloseEvent);
     if (this.#streamed !== undefined) stream.on('trailers', H2Dispatch.#onTrailersEvent);
-    if (body !== undefined) {
-      stream.end(
-        Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-      );
-    } else if (bodySource !== undefined) {
+    if (body !== undefined) stream.end(asBuffer(body));
+    else if (bodySource !== undefined) {
       const length = Number(this.#request.headers['content-length']);
       this.#stopBody = pumpRequestBody(
         bodySource,

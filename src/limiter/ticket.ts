@@ -83,7 +83,7 @@ export class Ticket<R> implements Permit<R>, Acquisition, PhaseTimestamps {
     readonly id: number,
     readonly submittedAtMs: number,
     readonly budgetMs: number,
-    handler: AcquireHandler<R> | undefined,
+    handler: AcquireHandler<R>,
     readonly host: TicketHost,
   ) {
     this.handler = handler;
