@@ -51,6 +51,18 @@ const forbiddenHeaders = new Set([
   'upgrade',
   'host',
 ]);
+/** RFC 9110 §9's methods and PATCH, as sent: valid as they are (no pattern test, no upper-casing per request). */
+const standardMethods: ReadonlySet<unknown> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+]);
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 /** NUL, CR or LF: a malformed field value (RFC 9113 §8.2.1). */
 const badValue = /[\0\r\n]/;
@@ -68,10 +80,8 @@ export function normalizeRequest(request: ClientRequest): NormalizedRequest {
   if (body !== undefined && !(body instanceof Uint8Array)) {
     throw new InvalidOptionError('request.body', body, 'a string or Uint8Array');
   }
-  const method = request.method ?? (body === undefined ? 'GET' : 'POST');
-  if (typeof method !== 'string' || !/^[A-Z][A-Z0-9_-]*$/i.test(method)) {
-    throw new InvalidOptionError('request.method', method, 'an HTTP method token');
-  }
+  const given = request.method ?? (body === undefined ? 'GET' : 'POST');
+  const method = standardMethods.has(given) ? given : otherMethod(given);
   const path = request.path ?? '/';
   if (typeof path !== 'string' || !(path.startsWith('/') || path === '*') || /[\s]/.test(path)) {
     throw new InvalidOptionError(
@@ -81,10 +91,10 @@ export function normalizeRequest(request: ClientRequest): NormalizedRequest {
     );
   }
   const headers: Record<string, string | readonly string[]> = {};
-  const given = request.headers ?? {};
-  for (const rawName in given) {
-    if (!Object.hasOwn(given, rawName)) continue;
-    const value = given[rawName]!;
+  const givenHeaders = request.headers ?? {};
+  for (const rawName in givenHeaders) {
+    if (!Object.hasOwn(givenHeaders, rawName)) continue;
+    const value = givenHeaders[rawName]!;
     const name = rawName.toLowerCase();
     if (!tokenPattern.test(name)) {
       throw new InvalidOptionError(
@@ -124,5 +134,13 @@ export function normalizeRequest(request: ClientRequest): NormalizedRequest {
   ) {
     throw new InvalidOptionError('request.timeoutMs', request.timeoutMs, 'a finite number > 0');
   }
-  return { method: method.toUpperCase(), path, headers, body, timeoutMs: request.timeoutMs };
+  return { method, path, headers, body, timeoutMs: request.timeoutMs };
+}
+
+/** A method not in {@link standardMethods}: a token (upper-cased), or an `InvalidOptionError`. */
+function otherMethod(method: unknown): string {
+  if (typeof method !== 'string' || !/^[A-Z][A-Z0-9_-]*$/i.test(method)) {
+    throw new InvalidOptionError('request.method', method, 'an HTTP method token');
+  }
+  return method.toUpperCase();
 }

@@ -65,8 +65,9 @@ export abstract class DispatchJob<R>
     if (this.handle === undefined) permit.notSent();
   }
 
-  onSent(_atMs: number, windowStalled: boolean): void {
-    this.permit?.sent(windowStalled);
+  // The transport's times are the limiter's: the client runs its limiter on `transport.scheduler`.
+  onSent(atMs: number, windowStalled: boolean): void {
+    this.permit?.sent(windowStalled, atMs);
   }
 
   abstract onSettle(error: H2flowError | undefined, response: R | undefined): void;

@@ -31,8 +31,8 @@ export class Job extends DispatchJob<ClientResponse> {
     this.callback(error, response);
   }
 
-  onHeaders(): void {
-    this.permit?.headers();
+  onHeaders(atMs: number): void {
+    this.permit?.headers(atMs);
   }
 
   onDone(outcome: DispatchOutcome): void {
@@ -47,8 +47,9 @@ export class Job extends DispatchJob<ClientResponse> {
           timings: phaseTimings(permit, outcome.atMs),
         };
         permit.respond(outcome.status, response, {
-          retryAfterMs: retryAfterMs(outcome.headers['retry-after'], Date.now()),
+          retryAfterMs: retryAfterMs(outcome.headers['retry-after'], Date.now),
           windowStalled: outcome.windowStalled,
+          atMs: outcome.atMs,
         });
         return;
       }

@@ -67,9 +67,9 @@ export class StreamJob extends DispatchJob<StreamEnd> implements StreamControl {
     else this.sink.onEnd(end!);
   }
 
-  onHeaders(_atMs: number, status: number, headers: ResponseHeaders): void {
+  onHeaders(atMs: number, status: number, headers: ResponseHeaders): void {
     if (this.#settled) return;
-    this.permit?.headers();
+    this.permit?.headers(atMs);
     this.#started = true;
     this.#retryAfter = headers['retry-after'];
     if (!this.sink.onHeaders(status, headers)) this.handle?.pause?.();
@@ -91,7 +91,7 @@ export class StreamJob extends DispatchJob<StreamEnd> implements StreamControl {
             trailers: outcome.trailers ?? noTrailers,
             timings: phaseTimings(permit, outcome.atMs),
           },
-          { retryAfterMs: retryAfterMs(this.#retryAfter, Date.now()) },
+          { retryAfterMs: retryAfterMs(this.#retryAfter, Date.now), atMs: outcome.atMs },
         );
         return;
       case 'retryable':

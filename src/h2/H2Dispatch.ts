@@ -301,7 +301,8 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     this.#stopBody?.();
     // A streamed response whose last chunks wait for a paused listener ends once it has them.
     if (this.#streamed !== undefined) this.#streamed.whenDrained(() => this.#finish(this.#facts()));
-    else this.#finish(this.#facts());
+    // A complete response is the outcome, with its own end time: no clock read for the close.
+    else this.#finish(this.#facts(this.#response?.atMs));
   }
 
   /** What the stream's close is judged by (classifyStreamClose), at `atMs` (now by default). */

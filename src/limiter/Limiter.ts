@@ -284,7 +284,7 @@ export class Limiter {
     }
     t.detachAbort?.();
     t.detachAbort = undefined;
-    this.#ledger.settled(t, wasInFlight, outcome, error, detail, this.scheduler.now());
+    this.#ledger.settled(t, wasInFlight, outcome, error, detail, this.scheduler);
     this.#checkIdle();
   }
 

@@ -1,4 +1,4 @@
-import { type Observable, Subject } from 'rxjs';
+import { type Observable, type SchedulerLike, Subject } from 'rxjs';
 import type { ClientStats } from '../core/clientStats.js';
 import type { Outcome, RequestSample } from '../core/sample.js';
 import type { H2flowError } from '../errors/H2flowError.js';
@@ -86,8 +86,9 @@ export class Ledger {
 
   /**
    * Books a settlement and hands it to the caller: `wasInFlight` says which
-   * pending count it leaves. A handler that throws does not corrupt the
-   * books; its error surfaces as an uncaught one instead.
+   * pending count it leaves; `clock` dates the sample, read only when one is
+   * built. A handler that throws does not corrupt the books; its error
+   * surfaces as an uncaught one instead.
    */
   settled<R>(
     t: Ticket<R>,
@@ -95,7 +96,7 @@ export class Ledger {
     outcome: Outcome,
     error: H2flowError | undefined,
     detail: SettleDetail<R>,
-    nowMs: number,
+    clock: SchedulerLike,
   ): void {
     const c = this.#counts;
     if (wasInFlight) c.inFlight--;
@@ -122,7 +123,7 @@ export class Ledger {
         headersAtMs: t.headersAtMs,
         endAtMs: t.endAtMs,
         outcome,
-        settledAtMs: nowMs,
+        settledAtMs: clock.now(),
         status: detail.status,
         retryAfterMs: detail.retryAfterMs,
         errorCode: error?.code,

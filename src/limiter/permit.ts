@@ -60,6 +60,8 @@ export interface ResponseDetail {
   readonly retryAfterMs?: number | undefined;
   /** True if its body waited on the client's own receive window. */
   readonly windowStalled?: boolean | undefined;
+  /** When the response ended, on the limiter's clock, ms, if the driver read it already. Default: now. */
+  readonly atMs?: number | undefined;
   /**
    * True if it was a stream whose length its messages set (a gRPC streaming
    * call), not the server's work: it completes, but its length is no
@@ -88,10 +90,14 @@ export interface Permit<R> extends PhaseTimestamps {
   readonly deadlineAtMs: number;
   /** Set by the driver when it opens the stream: cancels it (RST_STREAM(CANCEL) once its HEADERS left). */
   onCancel: (() => void) | undefined;
-  /** The request body was fully written; `windowStalled` if it waited on a flow-control window. */
-  sent(windowStalled?: boolean): void;
-  /** Response HEADERS arrived. */
-  headers(): void;
+  /**
+   * The request body was fully written; `windowStalled` if it waited on a
+   * flow-control window. `atMs` is when, on the limiter's clock, for a driver
+   * that read the clock already (default: now).
+   */
+  sent(windowStalled?: boolean, atMs?: number): void;
+  /** Response HEADERS arrived, at `atMs` on the limiter's clock (default: now). */
+  headers(atMs?: number): void;
   /**
    * The response ended with `status`. 2xx–4xx (but 429) settle as succeeded
    * for the controller's counters; 5xx and 429 as HTTP errors. 429, and 503

@@ -24,8 +24,8 @@ export interface SettleDetail<R> {
 
 /** What a ticket reports to its limiter (the limiter's private bookkeeping). */
 export interface TicketHost {
-  /** A granted attempt's stream ended (any way), at the limiter's now. */
-  streamEnded(): void;
+  /** A granted attempt's stream ended (any way), at `atMs` on the limiter's clock. */
+  streamEnded(atMs: number): void;
   /** A response ended with `status`. */
   responded<R>(ticket: Ticket<R>, status: number, response: R, detail: ResponseDetail): void;
   /** The stream failed below HTTP. */
@@ -108,18 +108,19 @@ export class Ticket<R> implements Permit<R>, Acquisition, PhaseTimestamps {
     this.onCancel = undefined;
   }
 
-  sent(windowStalled = false): void {
-    this.sentAtMs = this.host.now();
+  sent(windowStalled = false, atMs = this.host.now()): void {
+    this.sentAtMs = atMs;
     this.windowStalled ||= windowStalled;
   }
 
-  headers(): void {
-    this.headersAtMs = this.host.now();
+  headers(atMs = this.host.now()): void {
+    this.headersAtMs = atMs;
   }
 
   respond(status: number, response: R, detail: ResponseDetail = {}): void {
-    if (!this.#end()) return;
-    this.endAtMs = this.host.now();
+    const atMs = detail.atMs ?? this.host.now();
+    if (!this.#end(atMs)) return;
+    this.endAtMs = atMs;
     if (detail.windowStalled === true) this.windowStalled = true;
     if (detail.streaming === true) this.streaming = true;
     this.host.responded(this, status, response, detail);
@@ -145,12 +146,12 @@ export class Ticket<R> implements Permit<R>, Acquisition, PhaseTimestamps {
     this.host.abort(this);
   }
 
-  /** Ends the current attempt's stream once; false if it had already ended. */
-  #end(): boolean {
+  /** Ends the current attempt's stream once, at `atMs` (now by default); false if it had already ended. */
+  #end(atMs = this.host.now()): boolean {
     if (this.streamDone) return false;
     this.streamDone = true;
     this.onCancel = undefined;
-    this.host.streamEnded();
+    this.host.streamEnded(atMs);
     return true;
   }
 }

@@ -67,9 +67,9 @@ export class TicketEnds implements TicketHost {
     return this.#c.scheduler.now();
   }
 
-  /** A granted attempt's stream ended (any way). */
-  streamEnded(): void {
-    this.#c.accumulator.streamEnded(this.#c.scheduler.now());
+  /** A granted attempt's stream ended (any way), at `atMs`. */
+  streamEnded(atMs: number): void {
+    this.#c.accumulator.streamEnded(atMs);
   }
 
   /** A response ended with `status`. */

@@ -38,7 +38,7 @@ export interface StreamCloseFacts {
   readonly sessionDestroyed: boolean;
   /** The error the stream or its session reported, if any. */
   readonly error: (Error & { code?: string }) | undefined;
-  /** Close time, ms. */
+  /** Close time, ms; a stream with a complete response may give the response's end, since its outcome is the response's own. */
   readonly atMs: number;
 }
 
