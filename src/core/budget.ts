@@ -32,14 +32,17 @@ export function phaseTimings(ts: PhaseTimestamps, nowMs: number): PhaseTimingsMs
   const s = ts.sentAtMs;
   const h = ts.headersAtMs;
   const e = ts.endAtMs ?? nowMs;
-  const span = (from: number | undefined, to: number | undefined): number =>
-    from === undefined ? 0 : Math.max(0, (to ?? e) - from);
   return {
     queuedMs: Math.max(0, (d ?? e) - ts.submittedAtMs),
-    sendingMs: span(d, s),
-    awaitingMs: span(s, h),
-    receivingMs: span(h, ts.endAtMs ?? nowMs),
+    sendingMs: span(d, s, e),
+    awaitingMs: span(s, h, e),
+    receivingMs: span(h, e, e),
   };
+}
+
+/** The time from `fromMs` to `toMs` (or `endMs` when that stage was not reached); 0 if `fromMs` was not reached. */
+function span(fromMs: number | undefined, toMs: number | undefined, endMs: number): number {
+  return fromMs === undefined ? 0 : Math.max(0, (toMs ?? endMs) - fromMs);
 }
 
 /** The budget breakdown of a request that settles at `nowMs` with budget `budgetMs`. */
