@@ -1,4 +1,5 @@
 import type { AdaptiveClient } from '../client/AdaptiveClient.js';
+import type { ClientRequest } from '../client/clientRequest.js';
 import type { CapacitySnapshot } from '../core/capacity.js';
 import { createClient } from '../createClient.js';
 import { LatencyHistogram } from '../stats/latencyHistogram.js';
@@ -14,6 +15,13 @@ export interface CapacityProbeOptions {
   readonly ca?: string | Buffer | undefined;
   /** Whether TLS certificates are verified. Default true. */
   readonly rejectUnauthorized?: boolean | undefined;
+  /**
+   * What each probe request sends besides the URL's path. Default a GET. A
+   * run to be divided by the probe should give its own (method, headers,
+   * body), so that both load the server alike: a 75-byte POST costs an
+   * h2flow server more than a GET, and a probe of GETs reads that much high.
+   */
+  readonly request?: Pick<ClientRequest, 'method' | 'headers' | 'body'> | undefined;
 }
 
 /** What one saturated connection carried. */
@@ -40,7 +48,7 @@ const maxOutstanding = 10_000;
  * the client experiences it — event-loop and framing overhead included —
  * which is what "one connection's capacity" means to a client, where
  * `maxConcurrentStreams / configured latency` is only the model's figure.
- * Sends GETs to the URL's path; bounded by `warmupMs + durationMs` plus the
+ * Sends GETs to the URL's path (or `options.request`); bounded by `warmupMs + durationMs` plus the
  * drain of what is outstanding.
  *
  * The figure is the mean over the whole counted interval, not the median of
@@ -71,7 +79,7 @@ export async function probeConnectionCapacity(
     const slots = await firstReady(client);
     return await saturate(
       client,
-      `${target.pathname}${target.search}`,
+      { ...options.request, path: `${target.pathname}${target.search}` },
       slots,
       warmupMs,
       durationMs,
@@ -100,7 +108,7 @@ function firstReady(client: AdaptiveClient): Promise<number> {
 /** Keeps `2 × slots` requests outstanding and counts what completes in the counted interval. */
 function saturate(
   client: AdaptiveClient,
-  path: string,
+  request: ClientRequest,
   slots: number,
   warmupMs: number,
   durationMs: number,
@@ -132,7 +140,7 @@ function saturate(
         return;
       }
       // Closed loop: each settled request makes room for the next.
-      client.send({ path }, () => setImmediate(next));
+      client.send(request, () => setImmediate(next));
     };
     for (let i = 0; i < outstanding; i++) next();
   });

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer, type Http2ServerRequest } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { probeConnectionCapacity } from '../../src/load/probeConnectionCapacity.js';
 import { serverFixture } from '../server/serverFixture.js';
@@ -24,5 +27,34 @@ describe('probeConnectionCapacity', () => {
     expect(stats.sessionsAccepted).toBe(1);
     expect(stats.maxConcurrentSeen).toBe(10);
     expect(stats.rstReceived).toEqual({});
+  });
+
+  it('sends the request it is given, so that it loads the server as the run it judges does', async () => {
+    const seen = new Set<string>();
+    const server = createServer((req: Http2ServerRequest, res) => {
+      let bytes = 0;
+      req.on('data', (chunk: Buffer) => {
+        bytes += chunk.byteLength;
+      });
+      req.on('end', () => {
+        seen.add(`${req.method} ${req.url} ${req.headers['content-type']} ${bytes}`);
+        res.end('ok');
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const body = Buffer.alloc(75, 0x61);
+      const probe = await probeConnectionCapacity(`http://127.0.0.1:${port}/charge?x=1`, {
+        durationMs: 300,
+        warmupMs: 100,
+        request: { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+      });
+      expect(probe.completedTps).toBeGreaterThan(0);
+      expect([...seen]).toEqual(['POST /charge?x=1 application/json 75']);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -9,10 +9,12 @@ import { runLoad } from '../../../src/load/runLoad.js';
 import type { DominanceCondition } from './conditions.js';
 import { goodputBucketMs, type Recovery, recoveryTime } from './recoveryTime.js';
 
-/** A 75-byte JSON body, the size of the seed's charging requests. */
-const body = Buffer.from(
-  `{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}`,
-);
+/** What every run of the matrix sends, and its probes too (so that both load the server alike): the seed's 75-byte JSON POST. */
+export const runRequest = {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: Buffer.from(`{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}`),
+} as const;
 
 /** What one run measured. */
 export interface RunMeasure {
@@ -84,9 +86,7 @@ export async function measureRun(
       policy,
       connections: condition.naiveConnections,
       maxConnections: condition.adaptiveMaxConnections,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
+      ...runRequest,
     },
     {
       onClient: (client) => {
