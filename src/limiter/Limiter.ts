@@ -33,6 +33,7 @@ import { type LimiterOptions, resolveLimiterOptions } from './limiterOptions.js'
 import type { AcquireHandler, AcquireOptions, Acquisition } from './permit.js';
 import type { PolicyRules } from './policies/limiterPolicy.js';
 import { policyRules } from './policies/policyRules.js';
+import { Standby } from './standby.js';
 import { type SettleDetail, Ticket, type TicketState } from './ticket.js';
 import { TicketEnds } from './ticketEnds.js';
 
@@ -86,6 +87,8 @@ export class Limiter {
   readonly #policy: PolicyRules;
   readonly #accumulator: WindowAccumulator;
   readonly #queue: AdmissionQueue<Ticket<unknown>>;
+  /** Requests admission predicts would miss, held for a free slot nothing else wants (deadline-aware policies). */
+  readonly #standby: Standby | undefined;
   readonly #deadlines: DeadlineTimers<Ticket<unknown>>;
   readonly #gate: RateGate | undefined;
   /** Emits once, on close: completes the control loop for every subscriber and stops its timer. */
@@ -129,6 +132,12 @@ export class Limiter {
       random: () => queueOrderRandom.next(),
     });
     this.#deadlines = new DeadlineTimers(scheduler, (t) => this.#ends.expire(t));
+    this.#standby =
+      policy.deadlineAware && o.standby
+        ? new Standby(scheduler, o.maxQueueLength, (t) =>
+            this.#shed(t, 'deadline', scheduler.now() - t.submittedAtMs),
+          )
+        : undefined;
     this.#accumulator = new WindowAccumulator(scheduler.now());
     this.#ledger = new Ledger(this.#accumulator);
     this.#ends = new TicketEnds({
@@ -136,6 +145,7 @@ export class Limiter {
       options: o,
       accumulator: this.#accumulator,
       queue: this.#queue,
+      standby: this.#standby,
       ledger: this.#ledger,
       settle: (t, outcome, error, detail) => this.#settle(t, outcome, error, detail),
       pump: () => this.#pump(),
@@ -197,17 +207,14 @@ export class Limiter {
     }
     const verdict = this.#queue.judge(budgetMs, this.#estimate());
     if (!verdict.admit) {
-      this.#shed(t, verdict.reason, verdict.predictedWaitMs);
+      // Only a predicted wait may wait out a latency transient on standby; a full queue may not.
+      const standby = verdict.reason !== 'queue-full' && !t.waitOnly ? this.#standby : undefined;
+      if (standby?.hold(t, nowMs)) this.#awaitEnd(t, signal);
+      else this.#shed(t, verdict.reason, verdict.predictedWaitMs);
       return t;
     }
     this.#accumulator.admitted();
-    t.awaitingDeadline = true;
-    this.#deadlines.add(t);
-    if (signal) {
-      const onAbort = (): void => this.#ends.abort(t);
-      signal.addEventListener('abort', onAbort, { once: true });
-      t.detachAbort = () => signal.removeEventListener('abort', onAbort);
-    }
+    this.#awaitEnd(t, signal);
     if (this.#queue.length === 0 && this.#pool.freeSlots() > 0) {
       // Nothing waits and a slot is free: granted now, never queued (no queue entry to make and drop).
       this.#grant(t);
@@ -216,6 +223,17 @@ export class Limiter {
       this.#pump();
     }
     return t;
+  }
+
+  /** Arms a waiting ticket's deadline and its caller's abort. */
+  #awaitEnd(t: Ticket<unknown>, signal: AbortSignal | undefined): void {
+    t.awaitingDeadline = true;
+    this.#deadlines.add(t);
+    if (signal) {
+      const onAbort = (): void => this.#ends.abort(t);
+      signal.addEventListener('abort', onAbort, { once: true });
+      t.detachAbort = () => signal.removeEventListener('abort', onAbort);
+    }
   }
 
   /** Slots may have freed or sessions changed: grants waiting requests what is free now. */
@@ -236,6 +254,7 @@ export class Limiter {
    */
   failWaiting(details: TransportErrorDetails): void {
     for (const t of this.#queue.drain()) this.#ends.failed(t, details);
+    for (const t of this.#standby?.drain() ?? []) this.#ends.failed(t, details);
   }
 
   /** The counters now. They reconcile: submitted = succeeded + rejected + timedOut + failed + inFlight + queued. */
@@ -258,6 +277,7 @@ export class Limiter {
         for (const s of this.#subscriptions) s.unsubscribe();
         this.#gate?.dispose();
         this.#deadlines.clear();
+        this.#standby?.drain();
         this.#stopped.next();
         this.#stopped.complete();
         this.#ledger.close();
@@ -275,6 +295,9 @@ export class Limiter {
   ): void {
     if (t.state === 'settled') return;
     const wasInFlight = t.state === 'in-flight';
+    if (t.endAtMs !== undefined && t.dispatchedAtMs !== undefined && !t.streaming) {
+      this.#standby?.served(t.endAtMs - t.dispatchedAtMs);
+    }
     t.backoff?.unsubscribe();
     t.backoff = undefined;
     t.state = 'settled';
@@ -294,6 +317,7 @@ export class Limiter {
     // (SETTINGS_MAX_CONCURRENT_STREAMS 0, a dead server) the deadline rules would otherwise
     // send requests that cannot finish in time, to die as RST_STREAM(CANCEL) (test/faults).
     if (s.window.serviceP99Ms > 0) this.#serviceP99Ms = s.window.serviceP99Ms;
+    this.#standby?.windowClosed(s.window.serviceP50Ms, s.state.baselineServiceMs);
     if (s.window.completed > 0) this.#drainMeasured = true;
     if (s.decision.connections !== this.#connectionsTarget) {
       this.#connectionsTarget = s.decision.connections;
@@ -312,14 +336,33 @@ export class Limiter {
       const next = this.#queue.shift();
       if (next === undefined || !this.#grant(next)) break;
     }
+    // Only what nothing in the queue wants goes to standby: newest first, the most budget left.
+    const standby = this.#standby;
+    while (
+      standby &&
+      standby.length > 0 &&
+      this.#queue.length === 0 &&
+      this.#pool.freeSlots() > 0
+    ) {
+      const next = standby.take();
+      if (next === undefined || !this.#grant(next, standby.needMs)) break;
+    }
     if (this.#queue.length > 0 && this.#pool.freeSlots() === 0) this.#growIfSlotBound();
   }
 
-  /** Grants one ticket its slot; false if the driver found no slot after all (it is back in the queue). */
-  #grant(t: Ticket<unknown>): boolean {
+  /**
+   * Grants one ticket its slot, if it has `needMs` of its budget left (the
+   * service p99 by default; else it is shed unsent); false if the driver
+   * found no slot after all (it is back in the queue).
+   */
+  #grant(t: Ticket<unknown>, needMs = this.#serviceP99Ms): boolean {
     const nowMs = this.scheduler.now();
-    const p99 = this.#serviceP99Ms;
-    if (this.#policy.deadlineAware && !t.waitOnly && p99 > 0 && t.deadlineAtMs - nowMs < p99) {
+    if (
+      this.#policy.deadlineAware &&
+      !t.waitOnly &&
+      needMs > 0 &&
+      t.deadlineAtMs - nowMs < needMs
+    ) {
       // It would very likely expire on the wire and become an RST_STREAM: shed it unsent instead.
       this.#shed(t, 'deadline', nowMs - t.submittedAtMs);
       return true;

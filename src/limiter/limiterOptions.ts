@@ -40,6 +40,17 @@ export interface LimiterOptions extends ControllerOptions {
    * the comparison policies. Default `fifo`.
    */
   readonly queueOrder: QueueServeOrder;
+  /**
+   * Deadline-aware policies: through a latency transient (a window's service
+   * p50 above 3 × the baseline), a request admission would shed for its
+   * predicted wait waits on standby instead. It takes a free slot only while
+   * nothing is queued and the latest completions are back under twice the
+   * baseline, newest first; it is shed unsent (`deadline`) once less than
+   * that is left of its budget. So a spike costs no more than a plain client
+   * loses, and a congested path sheds at once as without it. `false` always
+   * sheds at once. Default `true` (docs/controller.md, "Standby").
+   */
+  readonly standby: boolean;
 }
 
 /** Defaults for {@link LimiterOptions}. */
@@ -51,6 +62,7 @@ export const defaultLimiterOptions: LimiterOptions = Object.freeze({
   burstMs: 100,
   retryBackoffMs: 50,
   queueOrder: 'fifo',
+  standby: true,
 });
 
 const limiterOnlyNames = [
@@ -60,6 +72,7 @@ const limiterOnlyNames = [
   'burstMs',
   'retryBackoffMs',
   'queueOrder',
+  'standby',
 ] as const;
 
 /** Every option name a limiter accepts. */
@@ -110,6 +123,9 @@ export function resolveLimiterOptions(
     'lifo',
     'random',
   ] as const);
+  if (typeof merged.standby !== 'boolean') {
+    throw new InvalidOptionError('standby', merged.standby, 'true or false');
+  }
   // It reads only its own keys.
   const controller = resolveControllerOptions(merged);
   return Object.freeze({ ...merged, ...controller });

@@ -5,8 +5,11 @@ import type { RetryReason } from '../core/retryReason.js';
 import type { TransportErrorDetails } from '../errors/TransportError.js';
 import type { AcquireHandler, Acquisition, Permit, ResponseDetail } from './permit.js';
 
-/** Where a ticket is in its life. `queued` → `in-flight` → (`retry-wait` → `queued` → …) → `settled`. */
-export type TicketState = 'queued' | 'retry-wait' | 'in-flight' | 'settled';
+/**
+ * Where a ticket is in its life. `queued` (or `standby`, predicted to miss) →
+ * `in-flight` → (`retry-wait` → `queued` → …) → `settled`.
+ */
+export type TicketState = 'queued' | 'standby' | 'retry-wait' | 'in-flight' | 'settled';
 
 /** Why the limiter cancelled a ticket in flight, so its `cancelled` end maps to the right error. */
 export type CancelReason = 'deadline' | 'abort' | 'close';

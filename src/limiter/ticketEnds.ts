@@ -16,6 +16,7 @@ import type { AdmissionQueue } from '../streams/admissionQueue.js';
 import type { Ledger } from './ledger.js';
 import type { LimiterOptions } from './limiterOptions.js';
 import type { ResponseDetail } from './permit.js';
+import type { Standby } from './standby.js';
 import type { CancelReason, SettleDetail, Ticket, TicketHost } from './ticket.js';
 
 /** The congestion signal a retryable end carries. */
@@ -32,6 +33,8 @@ export interface EndsContext {
   readonly options: LimiterOptions;
   readonly accumulator: WindowAccumulator;
   readonly queue: AdmissionQueue<Ticket<unknown>>;
+  /** Where requests predicted to miss wait, if the limiter keeps them. */
+  readonly standby: Standby | undefined;
   readonly ledger: Ledger;
   /** Settles a ticket exactly once (the limiter's, which also frees its deadline and abort hold). */
   settle<R>(
@@ -160,7 +163,7 @@ export class TicketEnds implements TicketHost {
       this.#cancelInFlight(t, 'deadline');
       return;
     }
-    if (t.state === 'queued') this.#c.queue.remove(t);
+    this.#unwait(t);
     const breakdown = this.#breakdown(t);
     const why = this.#c.whyExpired();
     if (why !== undefined) {
@@ -224,9 +227,15 @@ export class TicketEnds implements TicketHost {
       this.#cancelInFlight(t, 'abort');
       return;
     }
-    if (t.state === 'queued') this.#c.queue.remove(t);
+    this.#unwait(t);
     if (t.state !== 'settled')
       this.#c.settle(t, 'failed', new AbortedError(this.#breakdown(t), false));
+  }
+
+  /** Takes a waiting ticket out of the queue or the standby it waits in. */
+  #unwait(t: Ticket<unknown>): void {
+    if (t.state === 'queued') this.#c.queue.remove(t);
+    else if (t.state === 'standby') this.#c.standby?.remove(t);
   }
 
   #breakdown(t: Ticket<unknown>): BudgetBreakdown {

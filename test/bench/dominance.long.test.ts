@@ -52,24 +52,22 @@ const timing: MatrixTiming = {
 };
 
 /**
- * Issue 11's bounds with the short run's tolerance (see the file comment), and the spike row's
- * known miss: adaptive carries ~0.94–0.95 × naive there, because naive's unbounded queue holds
- * a whole budget of arrivals through the spike and serves them in the second it ends (2,998 in
- * that second against adaptive's 2,095, at the cost of 4,000 timeouts and 600 wire cancels),
- * while deadline-aware admission sheds what it predicts cannot make its deadline. The bound here
- * is what holds today, so a regression shows; the 0.99 bound stays in the bench's verdict.
+ * Issue 11's bounds with the short run's tolerance (see the file comment). The spike row is held
+ * to the healthy bound: standby (docs/controller.md) carries through the spike's end what naive's
+ * unbounded queue carries, where shedding at once cost ~5% (0.94–0.95 × naive before it).
  */
 const bounds: DominanceBounds = {
   healthyRatio: 0.97,
-  // The closed-loop probe reads 2–3% above any open-loop client on the same connection (naive and
-  // adaptive alike: 1,688–1,735 against 1,661–1,692 in back-to-back runs here), and on a busy box
-  // an open loop loses more to the neighbour than a closed loop does (CI on 7 Dec: medians 0.983 ×
-  // naive but 0.934 × the probe). So here the probe is a floor against an idle connection, and the
-  // capped row is judged against naive, measured in the same alternating rounds; the bench keeps
-  // 0.99 × the probe over its median of rounds.
+  // The closed-loop probe read 2–3% above any open-loop client on the same connection (naive and
+  // adaptive alike: 1,688–1,735 against 1,661–1,692 in back-to-back runs here), most of it because
+  // it sent GETs where the runs send POSTs (it now sends theirs), and on a busy box an open loop
+  // loses more to the neighbour than a closed loop does (CI on 7 Dec: medians 0.983 × naive but
+  // 0.934 × the probe). So here the probe is a floor against an idle connection, and the capped
+  // row is judged against naive, measured in the same alternating rounds; the bench keeps 0.99 ×
+  // the probe over its median of rounds.
   cappedProbeRatio: 0.9,
   uncappedRatio: 1.2,
-  spikeRatio: 0.9,
+  spikeRatio: 0.97,
   recoveryMs: 2000,
 };
 

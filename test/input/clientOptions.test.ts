@@ -93,6 +93,17 @@ test('min > max on the transport: reconnectBaseMs above reconnectMaxMs', () => {
   );
 });
 
+test.each([
+  ['yes', '"yes"'],
+  [1, '1'],
+])('standby %p (not a boolean) names the option and value', (value, shown) => {
+  expectNamed(
+    thrown(() => resolveClientOptions({ standby: value } as never)),
+    'standby',
+    shown,
+  );
+});
+
 test('an unknown option (a typo) is an error naming it, not a silent default', () => {
   expectNamed(
     thrown(() => resolveClientOptions({ timeoutMS: 5000 } as never)),
