@@ -1,25 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { VirtualTimeScheduler } from 'rxjs';
-import type { CapacitySnapshot } from '../../src/core/capacity.js';
 import type { H2flowError } from '../../src/errors/H2flowError.js';
 import { Limiter, type LimiterPool } from '../../src/limiter/Limiter.js';
 import type { LimiterOptions } from '../../src/limiter/limiterOptions.js';
 import type { Permit } from '../../src/limiter/permit.js';
+import { slotPool } from './slotPool.js';
 
 /** A pool with `slots` slots, a virtual clock, and a record of what the limiter did. */
 function setup(options: Partial<LimiterOptions> = {}, pool: Partial<LimiterPool> = {}) {
   const scheduler = new VirtualTimeScheduler(undefined, 60_000);
   const state = { slots: 1, open: 0 };
-  const capacity = (): CapacitySnapshot => ({
-    atMs: scheduler.now(),
-    sessions: [],
-    readySessions: 1,
-    slotsTotal: state.slots,
-    slotsInUse: state.open,
-    slotsAvailable: state.slots - state.open,
-  });
   const limiter = new Limiter(
-    { freeSlots: () => state.slots - state.open, capacity, ...pool },
+    { ...slotPool(scheduler, state), ...pool },
     { timeoutMs: 1000, ...options },
     scheduler,
   );
