@@ -338,12 +338,7 @@ export class Limiter {
     }
     // Only what nothing in the queue wants goes to standby: newest first, the most budget left.
     const standby = this.#standby;
-    while (
-      standby &&
-      standby.length > 0 &&
-      this.#queue.length === 0 &&
-      this.#pool.freeSlots() > 0
-    ) {
+    while (standby && this.#queue.length === 0 && this.#pool.freeSlots() > 0) {
       const next = standby.take();
       if (next === undefined || !this.#grant(next, standby.needMs)) break;
     }

@@ -87,7 +87,7 @@ export class Standby {
    * false (shed it) otherwise.
    */
   hold(t: Ticket<unknown>, nowMs: number): boolean {
-    const lapseAtMs = t.deadlineAtMs - this.#needMs();
+    const lapseAtMs = t.deadlineAtMs - this.needMs;
     if (!this.#transient || this.#returnToMs <= 0) return false;
     if (lapseAtMs <= nowMs || this.length >= this.#maxLength) return false;
     t.state = 'standby';
@@ -103,7 +103,7 @@ export class Standby {
    * are back near the baseline; undefined otherwise (the rest wait or lapse).
    */
   take(): Ticket<unknown> | undefined {
-    if (this.length === 0 || !(this.#recentMs < this.#needMs())) return undefined;
+    if (this.length === 0 || !(this.#recentMs < this.needMs)) return undefined;
     const t = this.#waiting.shift();
     if (t !== undefined) this.#disarm(t);
     return t;
@@ -126,10 +126,6 @@ export class Standby {
 
   /** The service time a standby request must have left when granted, ms: twice the baseline. */
   get needMs(): number {
-    return this.#needMs();
-  }
-
-  #needMs(): number {
     return standbyNeedMultiple * this.#returnToMs;
   }
 
