@@ -55,23 +55,23 @@ describe('summarize: healthy rows', () => {
   });
 
   test('fails when adaptive cancels more on the wire than naive, beyond Poisson noise, summed over rounds', () => {
-    // Naive 3 in all: the noise allowance is ceil(3 × √3) = 6, so 9 passes and 10 fails.
+    // Naive 3 in all: adaptive 17 is within ceil(3 × √(3 + 17)) = 14 of it; 18 is not (ceil(3 × √21) = 14).
     const within = summarize(healthy, [
-      round({ wireCancels: 3 }, { wireCancels: 5 }),
-      round({}, { wireCancels: 4 }),
+      round({ wireCancels: 3 }, { wireCancels: 9 }),
+      round({}, { wireCancels: 8 }),
     ]);
     expect(within.failed).toEqual([]);
     const s = summarize(healthy, [
-      round({ wireCancels: 3 }, { wireCancels: 6 }),
-      round({}, { wireCancels: 4 }),
+      round({ wireCancels: 3 }, { wireCancels: 10 }),
+      round({}, { wireCancels: 8 }),
     ]);
-    expect(s.failed).toEqual(['cancels ≤ naive (+3√n)']);
-    expect(s.adaptive.wireCancels).toBe(10);
+    expect(s.failed).toEqual(['cancels ≤ naive (+3√(n+a))']);
+    expect(s.adaptive.wireCancels).toBe(18);
   });
 
   test('never lets a healthy row cancel when naive did not', () => {
     const s = summarize(healthy, [round({}, { wireCancels: 1 })]);
-    expect(s.failed).toEqual(['cancels ≤ naive (+3√n)']);
+    expect(s.failed).toEqual(['cancels ≤ naive (+3√(n+a))']);
   });
 });
 
