@@ -28,8 +28,14 @@
  * once, or `--server h2flow` for `h2flow serve --latency 0ms --max-streams 100`,
  * whose counters and capacity model cost more per request.
  *
+ * `--isolate` runs every round of raw, fixed and adaptive in a fresh process
+ * (bench/lib/isolatedLoop.ts), still rotated per round against the one
+ * server: node:http2's own cost depends on what ran before it in a process
+ * (a raw loop costs less after h2flow's client has run beside it), so a
+ * shared process compares h2flow with a raw loop that h2flow's run sped up.
+ *
  * Build and run: `tsc -p tsconfig.bench.json && node .build/bench/client-overhead.js`
- * (or `make bench`). Flags: `--rounds N` (5), `--sessions 1,4`,
+ * (or `make bench`). Flags: `--rounds N` (5), `--sessions 1,4`, `--isolate`,
  * `--server raw|h2flow`, `--warmup-ms`, `--measure-ms`, and `--only <client>`
  * (that client alone, nothing recorded: for `node --cpu-prof`, summarised by
  * bench/lib/profileAreas.ts). Appends one JSON line per (sessions, client)
@@ -43,6 +49,7 @@ import { parseArgs } from 'node:util';
 import type { ClosedLoop } from './lib/closedLoop.js';
 import { type H2flowVariant, startH2flowClosedLoop } from './lib/h2flowClosedLoop.js';
 import { h2loadInstalled, runH2load } from './lib/h2load.js';
+import { childRound, measureInChild } from './lib/isolatedLoop.js';
 import { measureLoop, type RoundFigure } from './lib/measureLoop.js';
 import { processCpuMs } from './lib/processCpu.js';
 import { startRawClosedLoop } from './lib/rawClosedLoop.js';
@@ -113,8 +120,13 @@ async function main(): Promise<void> {
       'warmup-ms': { type: 'string', default: '1500' },
       'measure-ms': { type: 'string', default: '2000' },
       only: { type: 'string' },
+      isolate: { type: 'boolean', default: false },
+      child: { type: 'string' },
+      url: { type: 'string' },
+      'server-pid': { type: 'string' },
     },
   });
+  if (values.child !== undefined) return runChild(values);
   const only = values.only as ClientName | undefined;
   if (only !== undefined && !['raw', 'fixed', 'adaptive', 'h2load'].includes(only)) {
     throw new RangeError('--only raw|fixed|adaptive|h2load');
@@ -148,7 +160,8 @@ async function main(): Promise<void> {
   console.log(
     `client overhead: closed loop, ${streamsPerSession} streams/session, ${body.length}-byte POST, ` +
       `${serverKind} server (pid ${server.pid}) at ${server.url}; ${rounds} rounds of ` +
-      `${warmupMs} ms warm-up + ${measureMs} ms measured per client; node ${process.version}` +
+      `${warmupMs} ms warm-up + ${measureMs} ms measured per client, ` +
+      `${values.isolate ? 'each round in a process of its own' : 'all in this process'}; node ${process.version}` +
       (withH2load ? '' : '; h2load not installed (apt-get install nghttp2-client)'),
   );
 
@@ -160,24 +173,25 @@ async function main(): Promise<void> {
         adaptive: [],
         h2load: [],
       };
-      const run = (c: ClientName): Promise<RoundFigure> =>
-        c === 'raw'
-          ? measureLoopOn(
-              () => startRawClosedLoop(server.url, sessions, streamsPerSession, body),
-              server,
-              warmupMs,
-              measureMs,
-            )
-          : c === 'h2load'
-            ? measureH2load(server, sessions, bodyPath, warmupMs, measureMs)
-            : measureLoopOn(
-                () => startH2flowClosedLoop(server.url, c, sessions, streamsPerSession, body),
-                server,
-                warmupMs,
-                measureMs,
-              );
-      // One untimed pass, so JIT and the server's first sessions are out of the way.
-      for (const c of clients) if (c !== 'h2load') await run(c);
+      const run = (c: ClientName): Promise<RoundFigure> => {
+        if (c === 'h2load') return measureH2load(server, sessions, bodyPath, warmupMs, measureMs);
+        if (values.isolate) {
+          const script = fileURLToPath(import.meta.url);
+          const round = { client: c, url: server.url, serverPid: server.pid, sessions };
+          return measureInChild(script, { ...round, warmupMs, measureMs });
+        }
+        return measureLoopOn(
+          () =>
+            c === 'raw'
+              ? startRawClosedLoop(server.url, sessions, streamsPerSession, body)
+              : startH2flowClosedLoop(server.url, c, sessions, streamsPerSession, body),
+          server,
+          warmupMs,
+          measureMs,
+        );
+      };
+      // One untimed pass, so JIT and the server's first sessions are out of the way (a child warms its own).
+      if (!values.isolate) for (const c of clients) if (c !== 'h2load') await run(c);
       for (let r = 0; r < rounds; r++) {
         for (let k = 0; k < clients.length; k++) {
           const c = clients[(r + k) % clients.length]!;
@@ -185,7 +199,13 @@ async function main(): Promise<void> {
         }
       }
       if (only === undefined) {
-        report(sessions, clients, figures, { rounds, warmupMs, measureMs, serverKind });
+        report(sessions, clients, figures, {
+          rounds,
+          warmupMs,
+          measureMs,
+          serverKind,
+          method: values.isolate ? 'process-per-round' : 'one-process',
+        });
         continue;
       }
       // One client alone, for a profile: its own figures, no ratio, nothing recorded.
@@ -202,12 +222,37 @@ async function main(): Promise<void> {
   }
 }
 
+/** `--child`: one round of one client in this process, its figure printed as a JSON line (bench/lib/isolatedLoop.ts). */
+async function runChild(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const r = childRound(values);
+  if (r.client !== 'raw' && r.client !== 'fixed' && r.client !== 'adaptive') {
+    throw new RangeError(`--child raw|fixed|adaptive, not ${r.client}`);
+  }
+  const variant = r.client;
+  const figure = await measureLoop(
+    () =>
+      variant === 'raw'
+        ? startRawClosedLoop(r.url, r.sessions, streamsPerSession, body)
+        : startH2flowClosedLoop(r.url, variant, r.sessions, streamsPerSession, body),
+    r.serverPid,
+    r.warmupMs,
+    r.measureMs,
+  );
+  console.log(JSON.stringify(figure));
+}
+
 /** Prints one session count's table and appends its JSON lines. */
 function report(
   sessions: number,
   clients: readonly ClientName[],
   figures: Record<ClientName, RoundFigure[]>,
-  meta: { rounds: number; warmupMs: number; measureMs: number; serverKind: string },
+  meta: {
+    rounds: number;
+    warmupMs: number;
+    measureMs: number;
+    serverKind: string;
+    method: string;
+  },
 ): void {
   const raw = figures.raw;
   console.log(`\n${sessions} session${sessions === 1 ? '' : 's'}:`);
@@ -252,6 +297,7 @@ function report(
       rawReqPerS: Math.round(median(raw.map((x) => x.reqPerS))),
       serverCore: round(core, 2),
       server: meta.serverKind,
+      method: meta.method,
       streamsPerSession,
       bodyBytes: body.length,
       rounds: meta.rounds,
