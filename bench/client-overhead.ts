@@ -45,7 +45,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import {
+  benchArgs,
+  choiceFlag,
+  countFlag,
+  countsFlag,
+  positiveFlag,
+  runBench,
+} from './lib/benchArgs.js';
 import type { ClosedLoop } from './lib/closedLoop.js';
 import { type H2flowVariant, startH2flowClosedLoop } from './lib/h2flowClosedLoop.js';
 import { h2loadInstalled, runH2load } from './lib/h2load.js';
@@ -111,8 +118,26 @@ async function measureH2load(
   };
 }
 
+const usage = `
+usage: node .build/bench/client-overhead.js [--rounds 5] [--sessions 1,4] [--server raw|h2flow]
+         [--warmup-ms 1500] [--measure-ms 2000] [--isolate] [--only raw|fixed|adaptive|h2load]
+
+h2flow's CPU per request and throughput as ratios of a raw node:http2 client's:
+closed loops of 100 streams per session, 75-byte POSTs, one server in its own
+process, clients rotated per round. Goal (issue 15): CPU ≤ 1.15 × raw and
+req/s ≥ 0.9 × raw. h2load rows appear when nghttp2-client is installed.
+
+  --rounds N         rounds per session count (5); 15 steadies the medians here
+  --sessions LIST    session counts, comma-separated (1,4)
+  --server S         raw (node:http2 answering at once) or h2flow (h2flow serve)
+  --warmup-ms N      unmeasured time per client and round (1500)
+  --measure-ms N     measured time per client and round (2000)
+  --isolate          each round of raw, fixed and adaptive in a fresh process
+  --only CLIENT      that client alone, nothing recorded (for node --cpu-prof)
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const values = benchArgs(usage, {
     options: {
       rounds: { type: 'string', default: '5' },
       sessions: { type: 'string', default: '1,4' },
@@ -127,16 +152,15 @@ async function main(): Promise<void> {
     },
   });
   if (values.child !== undefined) return runChild(values);
-  const only = values.only as ClientName | undefined;
-  if (only !== undefined && !['raw', 'fixed', 'adaptive', 'h2load'].includes(only)) {
-    throw new RangeError('--only raw|fixed|adaptive|h2load');
-  }
-  const rounds = Number(values.rounds);
-  const sessionCounts = values.sessions.split(',').map(Number);
-  const warmupMs = Number(values['warmup-ms']);
-  const measureMs = Number(values['measure-ms']);
-  const serverKind = values.server;
-  if (serverKind !== 'raw' && serverKind !== 'h2flow') throw new RangeError('--server raw|h2flow');
+  const only =
+    values.only === undefined
+      ? undefined
+      : choiceFlag<ClientName>('only', values.only, ['raw', 'fixed', 'adaptive', 'h2load']);
+  const rounds = countFlag('rounds', values.rounds);
+  const sessionCounts = countsFlag('sessions', values.sessions);
+  const warmupMs = positiveFlag('warmup-ms', values['warmup-ms']);
+  const measureMs = positiveFlag('measure-ms', values['measure-ms']);
+  const serverKind = choiceFlag('server', values.server, ['raw', 'h2flow']);
 
   const here = dirname(fileURLToPath(import.meta.url));
   const server =
@@ -316,7 +340,4 @@ function report(
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench('client-overhead', main);

@@ -28,7 +28,7 @@
  * not fail on a missed bound (the long test asserts them).
  */
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
+import { BenchUsageError, benchArgs, countFlag, positiveFlag, runBench } from './lib/benchArgs.js';
 import {
   type DominanceCondition,
   defaultMatrixTiming,
@@ -45,8 +45,22 @@ import { appendResult, round } from './lib/results.js';
 
 const log = (line: string) => console.log(line);
 
+const usage = `
+usage: node .build/bench/dominance.js [--duration-s 10] [--rounds 3] [--server all|embedded|nginx] [--only <text>]
+
+Issue 11's dominance matrix: h2flow's naive and adaptive clients alternately
+on the same server, per condition (healthy, capped, uncapped), adaptive ÷
+naive goodput, cancels, timeouts and sheds. Needs make build; nginx rows run
+when make interop has installed nginx. About 20 minutes at the defaults.
+
+  --duration-s N   arrival phase of each run, s (H2FLOW_DOMINANCE_DURATION_S; 10)
+  --rounds N       alternating rounds per condition (H2FLOW_DOMINANCE_ROUNDS; 3)
+  --server S       all, embedded or nginx (all)
+  --only TEXT      conditions whose name contains TEXT, e.g. --only spike
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const values = benchArgs(usage, {
     options: {
       'duration-s': { type: 'string', default: process.env.H2FLOW_DOMINANCE_DURATION_S ?? '10' },
       rounds: { type: 'string', default: process.env.H2FLOW_DOMINANCE_ROUNDS ?? '3' },
@@ -54,12 +68,10 @@ async function main(): Promise<void> {
       only: { type: 'string' },
     },
   });
-  const durationMs = Number(values['duration-s']) * 1000;
-  const rounds = Number(values.rounds);
-  if (!(durationMs > 0) || !Number.isInteger(rounds) || rounds < 1) {
-    throw new Error(
-      `dominance: bad --duration-s ${values['duration-s']} or --rounds ${values.rounds}`,
-    );
+  const durationMs = positiveFlag('duration-s', values['duration-s']) * 1000;
+  const rounds = countFlag('rounds', values.rounds);
+  if (!['all', 'embedded', 'nginx'].includes(values.server)) {
+    throw new BenchUsageError(`--server must be all, embedded or nginx, not "${values.server}"`);
   }
   const timing: MatrixTiming = {
     ...defaultMatrixTiming,
@@ -153,7 +165,4 @@ function roundTotals(t: ConditionSummary['naive']): Record<string, unknown> {
   };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench('dominance', main);

@@ -28,8 +28,8 @@
  * Appends one JSON line per configuration to bench/results/latest.jsonl.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runLoad } from '../src/load/runLoad.js';
+import { benchArgs, choiceFlag, positiveFlag, runBench } from './lib/benchArgs.js';
 import { ownCpuMs, processCpuMs } from './lib/processCpu.js';
 import { appendResult, repoRoot, round } from './lib/results.js';
 import { startServerProcess } from './lib/serverProcess.js';
@@ -153,14 +153,26 @@ async function runConfig(config: Config, durationMs: number): Promise<boolean> {
   return pass;
 }
 
+const usage = `
+usage: node .build/bench/efficiency.js [--duration-s 20] [--only full|scaled]
+
+The adaptive client's goodput as a fraction of what the path can carry,
+against h2flow serve in its own process, with the server's own count of
+RST_STREAM(CANCEL). Goal (issue 8): ≥ 0.95 and 0 cancels. Needs make build.
+
+  --duration-s N   each configuration's arrival phase, s (20)
+  --only NAME      full (20 ms, 7,500/s offered) or scaled (50 ms, 3,000/s)
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const values = benchArgs(usage, {
     options: {
       'duration-s': { type: 'string', default: '20' },
       only: { type: 'string' },
     },
   });
-  const durationMs = Number(values['duration-s']) * 1000;
+  const durationMs = positiveFlag('duration-s', values['duration-s']) * 1000;
+  if (values.only !== undefined) choiceFlag('only', values.only, ['full', 'scaled']);
   console.log(
     `efficiency: adaptive client vs h2flow serve (separate process), node ${process.version}`,
   );
@@ -172,7 +184,4 @@ async function main(): Promise<void> {
   if (!allPass) console.log('\nefficiency: a configuration missed its goal (see above)');
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench('efficiency', main);

@@ -8,12 +8,9 @@
  * (`--duration-s 15`). `--scale 0.5` runs the same overload at half the rate
  * (1,500/s offered to 100 streams × 100 ms = 1,000/s): on a 2-core box the
  * client's own `fetch` costs ~200 µs of CPU a call, so at 3,000/s the
- * process that calls `fetch`, not the connection, is what saturates. `--scale 0.5` runs the same overload at half the rate
- * (1,500/s offered to 100 streams × 100 ms = 1,000/s): on a 2-core box the
- * client's own `fetch` costs ~200 µs of CPU a call, so at 3,000/s the
  * process that calls `fetch`, not the connection, is what saturates.
  */
-import { parseArgs } from 'node:util';
+import { BenchUsageError, benchArgs, positiveFlag, runBench } from './lib/benchArgs.js';
 import { type FetchSeedRow, runFetchSeed, seedPlan } from './lib/fetchSeed/fetchSeedRows.js';
 import {
   goodputBasisTps,
@@ -46,20 +43,29 @@ function line(row: FetchSeedRow, rateTps: number): string {
   ].join('  ');
 }
 
+const usage = `
+usage: node .build/bench/fetch-seed.js [--duration-s 15] [--scale 1]
+
+The seed's overload through Node's global fetch over TLS: 3,000/s offered to
+one connection of 100 streams × 50 ms with a 5 s budget, through h2flow's
+agent (1 connection, then up to 4) and through undici's own HTTP/2, judged
+against issue 16's bounds. Needs make build.
+
+  --duration-s N   arrival phase of each run, s (15)
+  --scale F        the same overload at F × the rate (0 < F ≤ 1; 0.5 when the
+                   process calling fetch, not the connection, saturates)
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const values = benchArgs(usage, {
     options: {
       'duration-s': { type: 'string', default: '15' },
       scale: { type: 'string', default: '1' },
     },
   });
-  const durationMs = Number(values['duration-s']) * 1000;
-  const scale = Number(values.scale);
-  if (!(durationMs > 0) || !(scale > 0 && scale <= 1)) {
-    throw new RangeError(
-      `fetch-seed: bad --duration-s ${values['duration-s']} or --scale ${values.scale}`,
-    );
-  }
+  const durationMs = positiveFlag('duration-s', values['duration-s']) * 1000;
+  const scale = positiveFlag('scale', values.scale);
+  if (scale > 1) throw new BenchUsageError(`--scale must be at most 1, not "${values.scale}"`);
   const plan = {
     ...seedPlan,
     durationMs,
@@ -90,4 +96,4 @@ async function main(): Promise<void> {
   });
 }
 
-await main();
+runBench('fetch-seed', main);

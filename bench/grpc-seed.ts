@@ -8,16 +8,28 @@
  * Build and run: `make build && tsc -p tsconfig.bench.json && node .build/bench/grpc-seed.js`
  * (`--duration-s 10`).
  */
-import { parseArgs } from 'node:util';
+import { BenchUsageError, benchArgs, positiveFlag, runBench } from './lib/benchArgs.js';
 import { grpcSeedPlan, runGrpcSeed } from './lib/grpcSeed/grpcSeedRows.js';
 import { grpcMisses } from './lib/grpcSeed/grpcVerdict.js';
 import { appendResult, round } from './lib/results.js';
 
+const usage = `
+usage: node .build/bench/grpc-seed.js [--duration-s 10]
+
+The seed's overload on gRPC: 3,000 unary calls/s, 1 s deadlines, a 50 ms
+handler, max_concurrent_streams 100, through plain grpc-js, a probe, and
+h2flow's channel (1 connection, then up to 4), judged against issue 12's
+bounds. Needs make build.
+
+  --duration-s N   arrival phase of each run, s, more than 1 (10)
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'duration-s': { type: 'string', default: '10' } } });
-  const durationMs = Number(values['duration-s']) * 1000;
-  if (!(durationMs > 1000))
-    throw new RangeError(`grpc-seed: bad --duration-s ${values['duration-s']}`);
+  const values = benchArgs(usage, { options: { 'duration-s': { type: 'string', default: '10' } } });
+  const durationMs = positiveFlag('duration-s', values['duration-s']) * 1000;
+  if (durationMs <= 1000) {
+    throw new BenchUsageError(`--duration-s must be more than 1, not "${values['duration-s']}"`);
+  }
   const plan = { ...grpcSeedPlan, durationMs };
   console.log(
     `grpc seed: ${plan.rateTps} unary calls/s for ${durationMs / 1000} s, ${plan.deadlineMs} ms deadlines, ` +
@@ -51,4 +63,4 @@ async function main(): Promise<void> {
   });
 }
 
-await main();
+runBench('grpc-seed', main);

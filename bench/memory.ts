@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClientStats } from '../src/core/clientStats.js';
 import { type CreateClientOptions, createClient } from '../src/createClient.js';
 import { startTestServer } from '../src/server/testServer.js';
+import { BenchUsageError, benchArgs, positiveFlag, runBench } from './lib/benchArgs.js';
 import { appendResult, round } from './lib/results.js';
 import { startServerProcess } from './lib/serverProcess.js';
 
@@ -145,10 +146,23 @@ const runs = [
   { name: 'fixed', client: { policy: 'fixed', connections: 1, maxQueueLength: 5000 } },
 ] as const satisfies readonly { name: string; client: CreateClientOptions }[];
 
-async function main(argv: readonly string[]): Promise<void> {
-  const durationIndex = argv.indexOf('--duration');
-  const durationS = durationIndex >= 0 ? Number(argv[durationIndex + 1]) : 60;
-  if (!(durationS >= 20)) throw new Error('--duration must be at least 20 (seconds)');
+const usage = `
+usage: node --expose-gc .build/bench/memory.js [--duration 60]
+
+Bounded memory under 10× overload: the client's heap, sampled after a full
+GC every second, over an open loop offering ten times what the server (in a
+child process) can carry, for the adaptive client and for fixed with a
+bounded queue. The figure is the plateau ratio, late heap ÷ early heap
+(about 1 when the heap plateaus, about 2 when it grows with requests).
+
+  --duration N   seconds per client, at least 20 (60)
+`;
+
+async function main(durationText: string): Promise<void> {
+  const durationS = positiveFlag('duration', durationText);
+  if (durationS < 20) {
+    throw new BenchUsageError(`--duration must be at least 20 (seconds), not "${durationText}"`);
+  }
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) process.stderr.write('memory: run with --expose-gc for steady samples\n');
   const offeredTps = 10 * serverArgs.capacityTps;
@@ -209,9 +223,10 @@ async function main(argv: readonly string[]): Promise<void> {
 
 // Run only as a script, not when a test imports runMemoryProbe.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const run = process.argv.includes('--serve') ? serve() : main(process.argv.slice(2));
-  run.catch((error: unknown) => {
-    process.stderr.write(`memory: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+  runBench('memory', async () => {
+    const values = benchArgs(usage, {
+      options: { duration: { type: 'string', default: '60' }, serve: { type: 'boolean' } },
+    });
+    await (values.serve ? serve() : main(values.duration));
   });
 }

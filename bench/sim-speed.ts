@@ -26,6 +26,7 @@ import { HeapScheduler } from '../src/sim/heapScheduler.js';
 import { loadScenario } from '../src/sim/loadScenario.js';
 import { runScenario } from '../src/sim/runScenario.js';
 import { runScenarioInWorkers } from '../src/sim/runScenarioInWorkers.js';
+import { benchArgs, runBench } from './lib/benchArgs.js';
 import { appendResult, repoRoot } from './lib/results.js';
 
 /** The issue's long-run goal, simulated requests per wall-clock second. */
@@ -60,6 +61,15 @@ function bareSchedulerEventsPerS(events: number, pending: number): number {
   const [, ms] = timed(() => scheduler.flush());
   return (scheduler.executed / ms) * 1000;
 }
+
+const usage = `
+usage: node .build/bench/sim-speed.js
+
+Simulated requests per wall-clock second on seed-52845-cap1 (adaptive), the
+three policies on one thread and on worker threads, and fleet-1000, beside
+the bare heap scheduler's events/s. Goals: 1,000,000 simulated req/s, all
+three policies in under 10 s, fleet-1000 in under 60 s. Takes no flags.
+`;
 
 async function main(): Promise<void> {
   const root = repoRoot();
@@ -138,4 +148,7 @@ async function main(): Promise<void> {
   });
 }
 
-await main();
+runBench('sim-speed', async () => {
+  benchArgs(usage, { options: {} });
+  await main();
+});

@@ -17,9 +17,6 @@
  * Build and run: `tsc -p tsconfig.bench.json && node .build/bench/step.js`
  * (or `make bench`). Appends one JSON line to bench/results/latest.jsonl.
  */
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CongestionCounts } from '../src/core/congestion.js';
 import { zeroCongestion } from '../src/core/congestion.js';
 import type { ControllerOptions } from '../src/core/controllerOptions.js';
@@ -30,6 +27,8 @@ import type { ControlWindow } from '../src/core/controlWindow.js';
 import { SeededRandom } from '../src/core/seededRandom.js';
 import type { StepResult } from '../src/core/step.js';
 import { step } from '../src/core/step.js';
+import { benchArgs, runBench } from './lib/benchArgs.js';
+import { appendResult } from './lib/results.js';
 
 /** The issue's goal for one step, ns. */
 const goalNs = 1000;
@@ -161,17 +160,6 @@ function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
-/** The repository root: the nearest directory above this script with a package.json. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('bench/step: no package.json above the script');
-    dir = up;
-  }
-  return dir;
-}
-
 /** How often each decision reason occurs over one pass of the sequence: the branches the timing covers. */
 function reasonMix(windows: readonly ControlWindow[]): string {
   const counts = new Map<string, number>();
@@ -186,6 +174,14 @@ function reasonMix(windows: readonly ControlWindow[]): string {
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
 }
+
+const usage = `
+usage: node .build/bench/step.js
+
+The cost of one controller step, ns, over a seeded mix of windows, against
+its goal of 1 µs and beside a trivial step (the harness). Takes no flags;
+exits 1 when the step is over its goal.
+`;
 
 function main(): void {
   const windows = makeWindows(windowCount, 0x5eed);
@@ -220,23 +216,20 @@ function main(): void {
   // Printed so the optimiser cannot drop the calls whose results it sums.
   console.log(`  checksum ${sink.toExponential(6)}`);
 
-  const resultsDir = join(repoRoot(), 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  const line = {
-    bench: 'controller-step',
+  appendResult('controller-step', {
     nsPerStep: Number(nsPerStep.toFixed(1)),
     goalNs,
-    date: new Date().toISOString(),
     harnessNs: Number(harnessNs.toFixed(1)),
     rounds,
     callsPerRound,
-    node: process.version,
-  };
-  appendFileSync(join(resultsDir, 'latest.jsonl'), `${JSON.stringify(line)}\n`);
+  });
   if (nsPerStep >= goalNs) {
     console.error(`controller step over its ${goalNs} ns goal`);
     process.exitCode = 1;
   }
 }
 
-main();
+runBench('step', async () => {
+  benchArgs(usage, { options: {} });
+  main();
+});

@@ -31,7 +31,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs, runBench } from '../bench/lib/benchArgs.js';
 import { appendResult } from '../bench/lib/results.js';
 import { startServerProcess } from '../bench/lib/serverProcess.js';
 import type { PolicyResult } from '../src/core/runResult.js';
@@ -100,8 +100,22 @@ interface Target {
   readonly serviceMs: number;
 }
 
+const usage = `
+usage: make fidelity   (or: node .build/interop/fidelity.js [--short] [--only SERVER])
+
+The simulator against the real thing: each cell of a matrix (nginx at 20 and
+50 ms, h2flow serve with a lognormal tail; naive, adaptive max 1 and max 4;
+offered 0.6×, 1.25× and 2× one connection, and the seed's own set-up) run
+for real with h2flow load and simulated on the same shape, with each cell's
+goodput and timed-out errors. Exits 1 if a cell is out of bounds (±10%
+goodput, ±5 points timed out). About 6 minutes.
+
+  --short         each cell 8 s instead of 12 s (the seed's 15 s instead of 20 s)
+  --only SERVER   one server's cells: nginx-20ms, nginx-50ms, serve-lognormal or nginx-50ms-seed
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const values = benchArgs(usage, {
     options: { short: { type: 'boolean', default: false }, only: { type: 'string' } },
   });
   // The matrix's runs: short enough for its 21 cells in five minutes, with a budget the 2x naive
@@ -343,7 +357,4 @@ function table(cells: readonly Cell[]): string {
     .join('\n');
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench('fidelity', main);

@@ -42,7 +42,7 @@
  * `--only <name>` (`--only fetch`: the fetch checks alone), `--baseline-only`.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { benchArgs, runBench } from '../bench/lib/benchArgs.js';
 import { appendResult } from '../bench/lib/results.js';
 import { probeConnectionCapacity } from '../src/load/probeConnectionCapacity.js';
 import { type FetchCheck, runFetchChecks } from './fetchChecks.js';
@@ -170,8 +170,22 @@ interface Row {
   readonly failed: readonly string[];
 }
 
+const usage = `
+usage: make interop   (or: node .build/interop/run.js [--short] [--only NAME] [--baseline-only])
+
+h2flow against nginx (installed here with its echo module, h2c and TLS):
+the seed's 3,000/s against one connection of 100 streams × 50 ms, with
+nginx's own log as the witness of resets and refusals; first the baseline,
+Go's strict client beside h2flow's naive and adaptive; last, h2flow/undici
+under Node's global fetch. Exits 1 if a bound fails.
+
+  --short           every run 10 s, the baseline 15 s, for trying it out
+  --only NAME       runs whose name contains NAME (--only fetch: the fetch checks)
+  --baseline-only   the Go baseline alone
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const values = benchArgs(usage, {
     options: {
       short: { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -469,7 +483,4 @@ function withinTenPercent(naives: readonly LoadResult[], gos: readonly GoResult[
   return `means of ${naives.length} rounds ${ok ? 'within 10%' : 'OFF'}: goodput ${signed(goodput, '%')}, timed out ${signed(naiveShare - goShare, ' pts')}`;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench('interop', main);

@@ -16,7 +16,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs, positiveFlag, runBench } from '../bench/lib/benchArgs.js';
 import { buildGoClient, ensureGo, runGoClient } from './goClient.js';
 import { ensureNginx, startNginx } from './nginx.js';
 
@@ -80,24 +80,30 @@ export function wakeOrderTable(timings: readonly Timing[]): string {
   return lines.join('\n');
 }
 
+const usage = `
+usage: node .build/interop/wakeOrder.js [--rate 2500] [--duration 30] [--runs 1]
+
+Which waiter Go's strict transport serves, second by second: the seed's Go
+client against make interop's nginx, with how long the requests sent each
+second had waited and how many of each second's arrivals timed out. Needs
+make interop once (nginx and Go).
+
+  --rate N       offered requests/s (2500)
+  --duration N   seconds per run (30)
+  --runs N       runs (1)
+`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const values = benchArgs(usage, {
     options: {
       rate: { type: 'string', default: '2500' },
       duration: { type: 'string', default: '30' },
       runs: { type: 'string', default: '1' },
     },
   });
-  const rateTps = Number(values.rate);
-  const durationS = Number(values.duration);
-  const runs = Number(values.runs);
-  for (const [name, v] of [
-    ['--rate', rateTps],
-    ['--duration', durationS],
-    ['--runs', runs],
-  ] as const) {
-    if (!(Number.isFinite(v) && v > 0)) throw new Error(`wakeOrder: ${name} must be a number > 0`);
-  }
+  const rateTps = positiveFlag('rate', values.rate);
+  const durationS = positiveFlag('duration', values.duration);
+  const runs = positiveFlag('runs', values.runs);
   ensureGo(console.log);
   const bin = buildGoClient();
   const nginx = await startNginx(ensureNginx(console.log));
@@ -117,7 +123,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+runBench('wakeOrder', main);
