@@ -24,7 +24,18 @@ export interface TokenBucket {
 
 /** A full bucket at `nowMs`. */
 export function createTokenBucket(rateTps: number, burst: number, nowMs: number): TokenBucket {
-  return { rateTps, burst, epochMs: nowMs, levelAtEpoch: burst, takenSinceEpoch: 0 };
+  return createTokenBucketAt(rateTps, burst, nowMs, burst, 0);
+}
+
+/** A bucket with every field given, always built in the same field order (one hidden class). */
+function createTokenBucketAt(
+  rateTps: number,
+  burst: number,
+  epochMs: number,
+  levelAtEpoch: number,
+  takenSinceEpoch: number,
+): TokenBucket {
+  return { rateTps, burst, epochMs, levelAtEpoch, takenSinceEpoch };
 }
 
 /** Tokens available at `nowMs` (fractional). */
@@ -39,9 +50,10 @@ export function takeToken(b: TokenBucket, nowMs: number): TokenBucket | undefine
   if (level < 1) return undefined;
   if (level >= b.burst) {
     // Re-anchor at the cap so tokens earned while full are not counted later.
-    return { ...b, epochMs: nowMs, levelAtEpoch: b.burst, takenSinceEpoch: 1 };
+    return createTokenBucketAt(b.rateTps, b.burst, nowMs, b.burst, 1);
   }
-  return { ...b, takenSinceEpoch: b.takenSinceEpoch + 1 };
+  // A literal, not a spread: this runs once per request while a rate is enforced.
+  return createTokenBucketAt(b.rateTps, b.burst, b.epochMs, b.levelAtEpoch, b.takenSinceEpoch + 1);
 }
 
 /** Changes the rate (and burst) at `nowMs`, keeping the tokens earned so far. */
@@ -52,7 +64,7 @@ export function retarget(
   nowMs: number,
 ): TokenBucket {
   const level = Math.min(burst, tokensAt(b, nowMs));
-  return { rateTps, burst, epochMs: nowMs, levelAtEpoch: level, takenSinceEpoch: 0 };
+  return createTokenBucketAt(rateTps, burst, nowMs, level, 0);
 }
 
 /** Milliseconds from `nowMs` until one token is available (0 if one is). */

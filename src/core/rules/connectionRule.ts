@@ -49,8 +49,12 @@ export function connectionRule(
 ): ConnectionOutcome {
   const idleWindows =
     s.utilization < o.lowUtilizationFraction && !s.queueBuilding ? state.idleWindows + 1 : 0;
+  // Literals, not spreads, here and below: V8 copies a spread field by field on a slow path, and
+  // this ran at 1.9 µs of a 3.4 µs step (bench/step.ts, 7 Dec).
   const none: ConnectionOutcome = {
-    ...judged,
+    connections: judged.connections,
+    addTrial: judged.addTrial,
+    windowsSinceConnectionChange: judged.windowsSinceConnectionChange,
     idleWindows,
     reason: undefined,
     restartThroughput: false,
@@ -97,11 +101,12 @@ export function connectionRule(
     (s.utilization * before) / (before - 1) < o.highUtilizationFraction * drainMarginFraction
   ) {
     return {
-      ...none,
       connections: before - 1,
+      addTrial: none.addTrial,
       windowsSinceConnectionChange: 0,
       idleWindows: 0,
       reason: 'drain-connection',
+      restartThroughput: false,
     };
   }
   return none;

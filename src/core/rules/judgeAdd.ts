@@ -51,7 +51,9 @@ export function judgeAdd(
   const tests = sessionsUp && (state.episode === undefined || state.rateTps >= gainTps);
   const next: AddTrial = tests
     ? {
-        ...trial,
+        throughputBeforeTps: trial.throughputBeforeTps,
+        serviceBeforeMs: trial.serviceBeforeMs,
+        connectionsBefore: trial.connectionsBefore,
         windows: trial.windows + 1,
         completed: trial.completed + s.completed,
         ms: trial.ms + s.durationS * 1000,
@@ -67,7 +69,15 @@ export function judgeAdd(
     ((next.windows >= o.connectionEvalWindows && next.completed >= minExperimentCompletions) ||
       windowsSince >= o.connectionEvalWindows * experimentPatience);
   const passed = waited && s.windowStalled && carriedTps >= gainTps;
-  if (!done && !passed) return { ...unchanged, addTrial: next };
+  if (!done && !passed) {
+    return {
+      addTrial: next,
+      connections: unchanged.connections,
+      windowsSinceConnectionChange: windowsSince,
+      serverBoundUntilMs: unchanged.serverBoundUntilMs,
+      serverBound: false,
+    };
+  }
   // The experiment shows a gain only if callers offered more than it asks for; judged against the
   // rate instead, every failed add would be excused (golang/go#52845: 3,000 offered, 1,900 carried).
   const noGain = carriedTps < gainTps && s.offeredTps >= gainTps;
