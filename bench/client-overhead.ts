@@ -200,19 +200,16 @@ async function main(): Promise<void> {
       const run = (c: ClientName): Promise<RoundFigure> => {
         if (c === 'h2load') return measureH2load(server, sessions, bodyPath, warmupMs, measureMs);
         if (values.isolate) {
-          const script = fileURLToPath(import.meta.url);
-          const round = { client: c, url: server.url, serverPid: server.pid, sessions };
-          return measureInChild(script, { ...round, warmupMs, measureMs });
+          return measureInChild(fileURLToPath(import.meta.url), {
+            client: c,
+            url: server.url,
+            serverPid: server.pid,
+            sessions,
+            warmupMs,
+            measureMs,
+          });
         }
-        return measureLoopOn(
-          () =>
-            c === 'raw'
-              ? startRawClosedLoop(server.url, sessions, streamsPerSession, body)
-              : startH2flowClosedLoop(server.url, c, sessions, streamsPerSession, body),
-          server,
-          warmupMs,
-          measureMs,
-        );
+        return measureLoopOn(() => startLoop(c, server.url, sessions), server, warmupMs, measureMs);
       };
       // One untimed pass, so JIT and the server's first sessions are out of the way (a child warms its own).
       if (!values.isolate) for (const c of clients) if (c !== 'h2load') await run(c);
@@ -249,20 +246,28 @@ async function main(): Promise<void> {
 /** `--child`: one round of one client in this process, its figure printed as a JSON line (bench/lib/isolatedLoop.ts). */
 async function runChild(values: Record<string, string | boolean | undefined>): Promise<void> {
   const r = childRound(values);
-  if (r.client !== 'raw' && r.client !== 'fixed' && r.client !== 'adaptive') {
-    throw new RangeError(`--child raw|fixed|adaptive, not ${r.client}`);
-  }
-  const variant = r.client;
+  const client = choiceFlag<LoopClient>('child', r.client, ['raw', 'fixed', 'adaptive']);
   const figure = await measureLoop(
-    () =>
-      variant === 'raw'
-        ? startRawClosedLoop(r.url, r.sessions, streamsPerSession, body)
-        : startH2flowClosedLoop(r.url, variant, r.sessions, streamsPerSession, body),
+    () => startLoop(client, r.url, r.sessions),
     r.serverPid,
     r.warmupMs,
     r.measureMs,
   );
   console.log(JSON.stringify(figure));
+}
+
+/** A client that runs as a closed loop in this process (h2load is a process of its own). */
+type LoopClient = Exclude<ClientName, 'h2load'>;
+
+/** Starts `client`'s closed loop against `url` on `sessions` sessions. */
+function startLoop(
+  client: LoopClient,
+  url: string,
+  sessions: number,
+): Promise<ClosedLoop> | ClosedLoop {
+  return client === 'raw'
+    ? startRawClosedLoop(url, sessions, streamsPerSession, body)
+    : startH2flowClosedLoop(url, client, sessions, streamsPerSession, body);
 }
 
 /** Prints one session count's table and appends its JSON lines. */

@@ -16,7 +16,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchArgs, positiveFlag, runBench } from '../bench/lib/benchArgs.js';
+import { benchArgs, countFlag, positiveFlag, runBench } from '../bench/lib/benchArgs.js';
 import { buildGoClient, ensureGo, runGoClient } from './goClient.js';
 import { ensureNginx, startNginx } from './nginx.js';
 
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   });
   const rateTps = positiveFlag('rate', values.rate);
   const durationS = positiveFlag('duration', values.duration);
-  const runs = positiveFlag('runs', values.runs);
+  const runs = countFlag('runs', values.runs);
   ensureGo(console.log);
   const bin = buildGoClient();
   const nginx = await startNginx(ensureNginx(console.log));
