@@ -13,7 +13,7 @@
  *
  * docs/load.md ("The naive policy: Go's order, measured") has what it showed.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchArgs, countFlag, positiveFlag, runBench } from '../bench/lib/benchArgs.js';
@@ -27,6 +27,8 @@ interface Timing {
   readonly settledUs: number;
   /** 0 ok, 1 timed out, 2 failed. */
   readonly outcome: number;
+  /** Connections it was given: one per attempt (Go retries after REFUSED_STREAM and GOAWAY). */
+  readonly attempts: number;
 }
 
 function readTimings(path: string): Timing[] {
@@ -34,8 +36,14 @@ function readTimings(path: string): Timing[] {
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => {
-      const [arrivedUs, wroteUs, settledUs, outcome] = line.split(',').map(Number);
-      return { arrivedUs: arrivedUs!, wroteUs: wroteUs!, settledUs: settledUs!, outcome: outcome! };
+      const [arrivedUs, wroteUs, settledUs, outcome, attempts] = line.split(',').map(Number);
+      return {
+        arrivedUs: arrivedUs!,
+        wroteUs: wroteUs!,
+        settledUs: settledUs!,
+        outcome: outcome!,
+        attempts: attempts!,
+      };
     });
 }
 
@@ -73,9 +81,11 @@ export function wakeOrderTable(timings: readonly Timing[]): string {
   }
   const total = timings.length;
   const out = timings.filter((t) => t.outcome === 1);
-  const unsent = out.filter((t) => t.wroteUs < 0).length;
+  const unsent = out.filter((t) => t.wroteUs < 0);
+  const retried = unsent.filter((t) => t.attempts >= 3).length;
   lines.push(
-    `timed out ${out.length} of ${total} (${((100 * out.length) / total).toFixed(1)}%): ${unsent} never sent, ${out.length - unsent} sent and then timed out`,
+    `timed out ${out.length} of ${total} (${((100 * out.length) / total).toFixed(1)}%): ${unsent.length} never sent, ${out.length - unsent.length} sent and then timed out`,
+    `of those never sent, ${retried} had been retried twice or more (so waited out Go's 1 s backoff at least once)`,
   );
   return lines.join('\n');
 }
@@ -91,6 +101,9 @@ make interop once (nginx and Go).
   --rate N       offered requests/s (2500)
   --duration N   seconds per run (30)
   --runs N       runs (1)
+  --keep DIR     keep each run's per-request CSV in DIR (runN.csv): arrival,
+                 HEADERS written (-1 never), settled, outcome (0 ok, 1 timed
+                 out, 2 failed), attempts, local port, last attempt, in µs
 `;
 
 async function main(): Promise<void> {
@@ -99,6 +112,7 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '2500' },
       duration: { type: 'string', default: '30' },
       runs: { type: 'string', default: '1' },
+      keep: { type: 'string' },
     },
   });
   const rateTps = positiveFlag('rate', values.rate);
@@ -107,7 +121,8 @@ async function main(): Promise<void> {
   ensureGo(console.log);
   const bin = buildGoClient();
   const nginx = await startNginx(ensureNginx(console.log));
-  const dir = mkdtempSync(join(tmpdir(), 'h2flow-wake-order-'));
+  const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'h2flow-wake-order-'));
+  mkdirSync(dir, { recursive: true });
   try {
     for (let run = 1; run <= runs; run++) {
       const csv = join(dir, `run${run}.csv`);
@@ -118,7 +133,7 @@ async function main(): Promise<void> {
       console.log(wakeOrderTable(readTimings(csv)));
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (values.keep === undefined) rmSync(dir, { recursive: true, force: true });
     await nginx.stop();
   }
 }

@@ -99,9 +99,19 @@ func main() {
 			go func() {
 				defer wg.Done()
 				t.arrivedUs, t.wroteUs = time.Since(start).Microseconds(), -1
-				trace := &httptrace.ClientTrace{WroteHeaders: func() {
-					atomic.StoreInt64(&t.wroteUs, time.Since(start).Microseconds())
-				}}
+				trace := &httptrace.ClientTrace{
+					WroteHeaders: func() {
+						atomic.StoreInt64(&t.wroteUs, time.Since(start).Microseconds())
+					},
+					// Once per attempt: Go retries a refused stream or a request a GOAWAY left unsent.
+					GotConn: func(info httptrace.GotConnInfo) {
+						atomic.AddInt32(&t.attempts, 1)
+						atomic.StoreInt64(&t.gotConnUs, time.Since(start).Microseconds())
+						if a, ok := info.Conn.LocalAddr().(*net.TCPAddr); ok {
+							atomic.StoreInt32(&t.connPort, int32(a.Port))
+						}
+					},
+				}
 				err := post(client, *url, body, trace)
 				settled := time.Now()
 				t.settledUs = settled.Sub(start).Microseconds()
@@ -148,14 +158,18 @@ func main() {
 type timing struct {
 	arrivedUs, wroteUs, settledUs int64
 	outcome                       int
+	attempts, connPort            int32
+	gotConnUs                     int64
 }
 
-// writeTimings writes one CSV line per request: arrival, HEADERS written (-1: never), settled, outcome.
+// writeTimings writes one CSV line per request: arrival, HEADERS written (-1: never), settled, outcome,
+// attempts (connections got), the local port of the last one, and when it was got.
 func writeTimings(path string, timings []timing) error {
 	var b bytes.Buffer
 	for i := range timings {
 		t := &timings[i]
-		fmt.Fprintf(&b, "%d,%d,%d,%d\n", t.arrivedUs, atomic.LoadInt64(&t.wroteUs), t.settledUs, t.outcome)
+		fmt.Fprintf(&b, "%d,%d,%d,%d,%d,%d,%d\n", t.arrivedUs, atomic.LoadInt64(&t.wroteUs), t.settledUs, t.outcome,
+			atomic.LoadInt32(&t.attempts), atomic.LoadInt32(&t.connPort), atomic.LoadInt64(&t.gotConnUs))
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)
 }
