@@ -83,7 +83,7 @@ export async function runLoad(
           policy: 'fixed',
           connections: o.connections,
           maxConnections: o.connections,
-          queueOrder: o.policy === 'naive' ? 'fifo-restart' : 'fifo',
+          retryMode: o.policy === 'naive' ? 'go' : 'once',
         }
       : { policy: 'adaptive', maxConnections: o.maxConnections }),
     ...(o.ca === undefined ? {} : { ca: o.ca }),
