@@ -31,9 +31,9 @@ connection carries about ${(d.maxConcurrentStreams * 1000) / d.latencyMs} req/s.
 connection really carries here; then ${d.rateTps} TPS (open loop, ${d.timeoutMs / 1000} s timeout) for ${d.durationMs / 1000} s
 each, with a fresh server per run so its counters are that run's alone:
 
-  naive              one connection, waiters served oldest first and
-                     retried as Go's strict transport does (a GOAWAY sends
-                     a backlog retried once into a 1 s backoff), one
+  naive              one connection, waiters served oldest first until one
+                     is sent too late, then the backlog left to time out
+                     (as Go's strict transport was measured to), one
                      deadline per request (the seed)
   adaptive (max 1)   h2flow held to one connection: sheds what it cannot carry
   adaptive (max 4)   h2flow allowed to add connections

@@ -283,7 +283,7 @@ export function buildLoadCommand(): Command {
     .option(
       '--policy <policy>',
       `client policy: ${loadPolicies.join('|')}; naive is the seed's Go client (oldest first, ` +
-        "retried as Go retries after GOAWAY and REFUSED_STREAM), naive-fifo nghttp2's queue",
+        "its backlog left to time out once one is sent too late), naive-fifo nghttp2's queue",
       'adaptive',
     )
     .option('--connections <n>', 'naive, naive-fifo: connections to use (default 1)')

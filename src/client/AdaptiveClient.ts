@@ -57,8 +57,6 @@ export class AdaptiveClient {
   readonly #metrics: OnDemandMetrics;
   /** The last connection failure, until a session becomes ready again. */
   #connectionError: Extract<TransportEvent, { kind: 'connection-error' }> | undefined;
-  /** The last session whose GOAWAY the limiter heard of. */
-  #wentAwaySessionId: number | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(transport: Transport, options: Partial<ClientOptions> = {}) {
@@ -194,17 +192,10 @@ export class AdaptiveClient {
   }
 
   #transportEvent(event: TransportEvent): void {
-    if (event.kind === 'goaway') {
-      if (event.errorCode !== 0) {
-        this.limiter.congestion(
-          event.errorCode === enhanceYourCalmCode ? 'enhanceYourCalm' : 'goawayError',
-        );
-      }
-      // A session may send several GOAWAYs (RFC 9113 §6.8); its waiters lose it once.
-      if (event.sessionId !== this.#wentAwaySessionId) {
-        this.#wentAwaySessionId = event.sessionId;
-        this.limiter.sessionWentAway();
-      }
+    if (event.kind === 'goaway' && event.errorCode !== 0) {
+      this.limiter.congestion(
+        event.errorCode === enhanceYourCalmCode ? 'enhanceYourCalm' : 'goawayError',
+      );
     } else if (event.kind === 'connection-error') {
       // A lost or refused connection is no load signal: the window's ready sessions tell the path.
       this.#connectionError = event;

@@ -247,16 +247,6 @@ export class Limiter {
   }
 
   /**
-   * A session received GOAWAY (call once per session). With
-   * `retryMode: 'go'` every waiting request counts a failed attempt, as in
-   * Go's transport; otherwise nothing changes for the waiters.
-   */
-  sessionWentAway(): void {
-    this.#ends.sessionWentAway();
-    this.#pump();
-  }
-
-  /**
    * Fails every waiting request now with a `TransportError` of `details`:
    * for a path that cannot carry anything (the server does not speak
    * HTTP/2, its certificate is refused), whose requests would otherwise wait
@@ -342,6 +332,7 @@ export class Limiter {
 
   #pumpOnce(): void {
     while (this.#queue.length > 0 && this.#pool.freeSlots() > 0) {
+      // Empty-handed though not empty: what waits was set aside (`fifo-restart`), never to be granted.
       const next = this.#queue.shift();
       if (next === undefined || !this.#grant(next)) break;
     }

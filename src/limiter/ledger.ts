@@ -84,11 +84,6 @@ export class Ledger {
     if (retry) this.#counts.retries++;
   }
 
-  /** A waiting request is retried where it waits (its session went away, `retryMode: 'go'`). */
-  retriedWhileWaiting(): void {
-    this.#counts.retries++;
-  }
-
   /**
    * Books a settlement and hands it to the caller: `wasInFlight` says which
    * pending count it leaves; `clock` dates the sample, read only when one is

@@ -18,19 +18,6 @@ import type { QueueServeOrder } from '../streams/admissionQueue.js';
  */
 export type LimiterPolicy = 'adaptive' | 'fixed' | 'new-connection';
 
-/**
- * How a request the server provably did not process is retried:
- * - `once` (default): once, at the head of the queue (after a jittered
- *   `retryBackoffMs` for REFUSED_STREAM and ENHANCE_YOUR_CALM);
- * - `go`: as Go's x/net/http2 `Transport.RoundTripOpt` (the seed's client):
- *   up to 7 retries, the first at once and the k-th after 2^(k−2) s (1 s,
- *   2 s, 4 s, …), each at the tail of the queue. A GOAWAY takes every
- *   waiting request through the same rule, as Go's waiters, bound to the
- *   connection that received it, each get `errClientConnUnusable`
- *   (docs/load.md, "The naive policy").
- */
-export type RetryMode = 'once' | 'go';
-
 /** Options of a {@link Limiter}: the controller's options plus admission's. */
 export interface LimiterOptions extends ControllerOptions {
   /** Rate and connection policy. Default `'adaptive'`. */
@@ -43,12 +30,12 @@ export interface LimiterOptions extends ControllerOptions {
   readonly burstMs: number;
   /** Base backoff before retrying after ENHANCE_YOUR_CALM or REFUSED_STREAM, ms (jittered ×0.5–1.5). Default 50. */
   readonly retryBackoffMs: number;
-  /** How a request the server did not process is retried. Default `'once'`. */
-  readonly retryMode: RetryMode;
   /**
    * Which waiting request a free stream slot goes to: `fifo`, the oldest
-   * (as nghttp2 queues streams past the limit, so Node's http2 and grpc-js,
-   * and as Go's x/net/http2 transport queues its waiters);
+   * (as nghttp2 queues streams past the limit, so Node's http2 and grpc-js);
+   * `fifo-restart`, the oldest until a request expires in flight, when the
+   * backlog is set aside and service restarts with later arrivals (what Go's
+   * x/net/http2 strict transport was measured to do, docs/load.md);
    * `lifo`, the newest; `random`, any waiter with equal chance. Meant for
    * the comparison policies. Default `fifo`.
    */
@@ -74,7 +61,6 @@ export const defaultLimiterOptions: LimiterOptions = Object.freeze({
   maxQueueLength: 100_000,
   burstMs: 100,
   retryBackoffMs: 50,
-  retryMode: 'once',
   queueOrder: 'fifo',
   standby: true,
 });
@@ -85,7 +71,6 @@ const limiterOnlyNames = [
   'maxQueueLength',
   'burstMs',
   'retryBackoffMs',
-  'retryMode',
   'queueOrder',
   'standby',
 ] as const;
@@ -132,8 +117,12 @@ export function resolveLimiterOptions(
   requireInteger('maxQueueLength', merged.maxQueueLength, 1);
   requireAbove('burstMs', merged.burstMs, 0);
   requireAbove('retryBackoffMs', merged.retryBackoffMs, 0);
-  requireOneOf('retryMode', merged.retryMode, ['once', 'go'] as const);
-  requireOneOf('queueOrder', merged.queueOrder, ['fifo', 'lifo', 'random'] as const);
+  requireOneOf('queueOrder', merged.queueOrder, [
+    'fifo',
+    'fifo-restart',
+    'lifo',
+    'random',
+  ] as const);
   if (typeof merged.standby !== 'boolean') {
     throw new InvalidOptionError('standby', merged.standby, 'true or false');
   }

@@ -1,7 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import { breakdownAt } from '../core/budget.js';
 import type { CongestionKind } from '../core/congestion.js';
-import { goRetryDelayMs } from '../core/goRetry.js';
 import { responseOutcome } from '../core/responseOutcome.js';
 import type { RetryReason } from '../core/retryReason.js';
 import { isLoadTimeout } from '../core/rules/loadTimeout.js';
@@ -59,6 +58,8 @@ export interface EndsContext {
  */
 export class TicketEnds implements TicketHost {
   readonly #c: EndsContext;
+  /** When the queue last set its backlog aside (`fifo-restart`), ms. */
+  #restartedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(context: EndsContext) {
     this.#c = context;
@@ -104,15 +105,14 @@ export class TicketEnds implements TicketHost {
     if (congestion) this.#c.accumulator.congestion(congestion);
     if (t.state === 'settled') {
       // Settled already (its deadline fired while the stream was out): only the slot comes back.
-    } else if (this.#spent(t)) {
-      // Its deadline is due (its timer not yet run): the budget, not the server, ended it.
+    } else if (this.#c.scheduler.now() >= t.deadlineAtMs) {
+      // Its deadline is due, its timer not yet run: the budget ended it, not the server.
       this.#expireUnsent(t);
       return;
-    } else if (this.#mayRetry(t)) {
+    } else if (t.retries === 0) {
       this.#backOff(t, reason);
     } else {
-      const times = t.retries === 1 ? 'one retry' : `${t.retries} retries`;
-      const detail = `${reason} again after ${times}`;
+      const detail = `${reason} again after one retry`;
       this.failed(t, { failure: 'retry-exhausted', detail, http2Code });
       return;
     }
@@ -134,55 +134,11 @@ export class TicketEnds implements TicketHost {
     this.#c.pump();
   }
 
-  /**
-   * A session went away (GOAWAY). With `retryMode: 'go'`, every waiting
-   * request counts a failed attempt, as Go's waiters bound to that
-   * connection each get `errClientConnUnusable`: the first time it stays
-   * where it waits, later it waits out Go's backoff and queues at the tail,
-   * and past Go's last retry it fails.
-   */
-  sessionWentAway(): void {
-    if (this.#c.options.retryMode !== 'go') return;
-    for (const t of this.#c.queue.drain()) {
-      if (this.#spent(t)) {
-        this.#expireUnsent(t);
-        continue;
-      }
-      if (!this.#mayRetry(t)) {
-        const detail = `its session went away after ${t.retries} retries`;
-        this.#c.settle(
-          t,
-          'failed',
-          new TransportError({ failure: 'retry-exhausted', detail }, this.#breakdown(t)),
-        );
-        continue;
-      }
-      this.#c.ledger.retriedWhileWaiting();
-      this.#retryAsGo(t);
-    }
-  }
-
-  /** Whether `t`'s deadline is due, though its timer may not have run yet. */
-  #spent(t: Ticket<unknown>): boolean {
-    return this.#c.scheduler.now() >= t.deadlineAtMs;
-  }
-
-  /** Whether its retry mode allows `t` another try. */
-  #mayRetry(t: Ticket<unknown>): boolean {
-    return this.#c.options.retryMode === 'go'
-      ? goRetryDelayMs(t.retries) !== undefined
-      : t.retries === 0;
-  }
-
-  /** Puts a ticket the server provably did not process back in the queue, as its retry mode says. */
+  /** Puts a ticket the server provably did not process back at the head of the queue, once. */
   #backOff(t: Ticket<unknown>, reason: RetryReason): void {
+    t.retries++;
     t.resetAttempt();
     this.#c.ledger.returned(true);
-    if (this.#c.options.retryMode === 'go') {
-      this.#retryAsGo(t);
-      return;
-    }
-    t.retries++;
     if (reason !== 'enhance-your-calm' && reason !== 'refused-stream') {
       t.state = 'queued';
       this.#c.queue.unshift(t);
@@ -191,33 +147,16 @@ export class TicketEnds implements TicketHost {
     // ENHANCE_YOUR_CALM and REFUSED_STREAM say the server is loaded: retrying at once would hit it
     // again in the same instant, so wait a jittered backoff (deterministic per id, so simulations replay).
     const jitter = 0.5 + (Math.imul(t.id, 2654435761) >>> 0) / 2 ** 32;
-    this.#queueAfter(t, this.#c.options.retryBackoffMs * jitter, true);
-  }
-
-  /** Go's retry: the first at once, later ones after Go's backoff, each at the tail. */
-  #retryAsGo(t: Ticket<unknown>): void {
-    const delayMs = goRetryDelayMs(t.retries++) ?? 0;
-    if (delayMs > 0) {
-      this.#queueAfter(t, delayMs, false);
-      return;
-    }
-    t.state = 'queued';
-    this.#c.queue.push(t);
-  }
-
-  /** Waits `delayMs` in `retry-wait`, then queues `t` (at the head if `atHead`) and grants what is free. */
-  #queueAfter(t: Ticket<unknown>, delayMs: number, atHead: boolean): void {
     t.state = 'retry-wait';
     t.backoff = this.#c.scheduler.schedule(
       () => {
         t.backoff = undefined;
         if (t.state !== 'retry-wait') return;
         t.state = 'queued';
-        if (atHead) this.#c.queue.unshift(t);
-        else this.#c.queue.push(t);
+        this.#c.queue.unshift(t);
         this.#c.pump();
       },
-      Math.max(0, delayMs),
+      Math.max(0, this.#c.options.retryBackoffMs * jitter),
     );
   }
 
@@ -250,9 +189,25 @@ export class TicketEnds implements TicketHost {
   /** Cancels a ticket on the wire (deadline or abort) and settles it now, whatever the driver reports later. */
   #cancelInFlight(t: Ticket<unknown>, reason: CancelReason): void {
     t.cancelReason = reason;
+    if (reason === 'deadline' && this.#sentTooLate(t)) {
+      // A `fifo-restart` queue (Go's strict transport) gives up its backlog.
+      this.#restartedAtMs = this.#c.scheduler.now();
+      this.#c.queue.setAside();
+    }
     t.onCancel?.();
     // The stream was handed to a session (never queued inside nghttp2), so a cancel now is on the wire.
     if (t.state === 'in-flight') this.#settleCancelled(t, true);
+  }
+
+  /**
+   * Whether a request expiring in flight was sent too late: it waited in the
+   * queue longer than it flew (more than half its budget), and arrived after
+   * the last restart. One that hung in flight (a silent connection) is no
+   * queue's doing; one from before the restart (a retry) is that crisis still.
+   */
+  #sentTooLate(t: Ticket<unknown>): boolean {
+    const queueWaitMs = (t.dispatchedAtMs ?? t.submittedAtMs) - t.submittedAtMs;
+    return queueWaitMs > t.budgetMs / 2 && t.submittedAtMs >= this.#restartedAtMs;
   }
 
   #settleCancelled(t: Ticket<unknown>, onWire: boolean): void {

@@ -14,14 +14,14 @@ import { defaultExpectedStatuses, type StatusRange } from './expectedStatuses.js
  * - `naive`: the seed's client (golang/go#52845) — the client's `fixed`
  *   policy with `connections` sessions, no rate control, one deadline for
  *   the whole request that cancels on the wire when it fires in flight, and
- *   its waiters served and retried as Go's x/net/http2 transport with
- *   StrictMaxConcurrentStreams does (`retryMode: 'go'`): oldest first, and
- *   when a GOAWAY comes (nginx sends one after a storm of refused streams)
- *   every waiter counts a failed attempt, so a backlog already retried once
- *   waits out Go's 1 s, 2 s, … backoff while later arrivals are served;
- * - `naive-fifo`: oldest first with no such retries, as nghttp2 queues
- *   streams past the limit (Node's http2 and grpc-js clients): the queue
- *   then serves only requests about to expire, and goodput collapses;
+ *   its waiters served as Go's x/net/http2 transport with
+ *   StrictMaxConcurrentStreams was measured to serve them
+ *   (`queueOrder: 'fifo-restart'`): oldest first, until requests sent too
+ *   late expire in flight; then the backlog is left to time out unsent while
+ *   later arrivals are served;
+ * - `naive-fifo`: the same with its waiters served oldest first, as nghttp2
+ *   queues streams past the limit (Node's http2 and grpc-js clients): the
+ *   queue then serves only requests about to expire, and goodput collapses;
  * - `adaptive`: h2flow's controller, allowed up to `maxConnections`.
  */
 export type LoadPolicy = 'naive' | 'naive-fifo' | 'adaptive';

@@ -83,7 +83,7 @@ export async function runLoad(
           policy: 'fixed',
           connections: o.connections,
           maxConnections: o.connections,
-          retryMode: o.policy === 'naive' ? 'go' : 'once',
+          queueOrder: o.policy === 'naive' ? 'fifo-restart' : 'fifo',
         }
       : { policy: 'adaptive', maxConnections: o.maxConnections }),
     ...(o.ca === undefined ? {} : { ca: o.ca }),

@@ -6,8 +6,8 @@ import type { Scenario } from './scenario.js';
  * `AdaptiveClient`:
  * - `naive`: a fixed pool (`client.naiveConnections`, default 1), no rate
  *   control, an unbounded queue served as Go's strict x/net/http2
- *   transport serves it (oldest first, retried as Go retries, where a
- *   GOAWAY sends the backlog into Go's backoff: `retryMode: 'go'`), and one
+ *   transport was measured to serve it (`fifo-restart`: oldest first until
+ *   one is sent too late, then the backlog is left to time out), and one
  *   deadline per request that sends RST_STREAM(CANCEL) when it fires in
  *   flight: the seed's client, as `h2flow load --policy naive` runs it;
  * - `new-connection`: another connection whenever every stream slot is busy,
@@ -38,8 +38,8 @@ export function policyClientOptions(scenario: Scenario, policy: SimPolicy): Part
   switch (policy) {
     case 'naive':
       return {
-        // `client.options.retryMode` may still say `once` (nghttp2's queue, `--policy naive-fifo`).
-        retryMode: 'go',
+        // `client.options.queueOrder` may still say `fifo` (nghttp2's queue, `--policy naive-fifo`).
+        queueOrder: 'fifo-restart',
         ...common,
         policy: 'fixed',
         connections: c.naiveConnections,

@@ -10,8 +10,9 @@ export interface AdmissionQueueOptions {
   readonly deadlineAware: boolean;
   /**
    * Which waiting item {@link AdmissionQueue.shift} hands out: `fifo`, the
-   * oldest; `lifo`, the newest; `random`, any live one with equal chance,
-   * drawn from `random`. Default `fifo`.
+   * oldest; `fifo-restart`, the oldest not set aside; `lifo`, the newest;
+   * `random`, any live one with equal chance, drawn from `random`. Default
+   * `fifo`.
    */
   readonly serveOrder?: QueueServeOrder | undefined;
   /** Uniform draws in [0, 1) for `random` order. Default `Math.random`. */
@@ -20,12 +21,20 @@ export interface AdmissionQueueOptions {
 
 /**
  * The order a queue serves its waiters in:
- * - `fifo`, oldest first (nghttp2's queue of streams past the limit, and
- *   Go's x/net/http2 transport, whose waiters queue on a channel);
+ * - `fifo`, oldest first (nghttp2's queue of streams past the limit);
+ * - `fifo-restart`, oldest first until {@link AdmissionQueue.setAside}
+ *   (its owner calls it when a request expires in flight): the waiters then
+ *   queued are never served, and wait until their owner removes them (they
+ *   expire), while service restarts oldest first from the later arrivals.
+ *   This is what Go's x/net/http2 transport with StrictMaxConcurrentStreams
+ *   (golang/go#52845's client) was measured to do against nginx
+ *   (docs/load.md): strictly oldest first while waits grow, until the
+ *   oldest are sent too late to finish; then the whole backlog times out
+ *   unsent while new arrivals are served;
  * - `lifo`, newest first;
  * - `random`, any waiter with equal chance.
  */
-export type QueueServeOrder = 'fifo' | 'lifo' | 'random';
+export type QueueServeOrder = 'fifo' | 'fifo-restart' | 'lifo' | 'random';
 
 /** Draws at most this many entries for a live one before `random` order falls back to the head. */
 const randomDraws = 8;
@@ -41,6 +50,8 @@ export interface DrainEstimate {
 interface Entry<T> {
   readonly item: T;
   live: boolean;
+  /** Set aside (`fifo-restart`): it waits in the stale list. */
+  stale?: boolean;
 }
 
 /**
@@ -59,6 +70,9 @@ export class AdmissionQueue<T> {
   #dead = 0;
   readonly #byItem = new Map<T, Entry<T>>();
   readonly #options: AdmissionQueueOptions;
+  /** Entries set aside (`fifo-restart`): never shifted, kept for `remove` and `drain`. */
+  #stale: Entry<T>[] = [];
+  #staleDead = 0;
 
   constructor(options: AdmissionQueueOptions) {
     this.#options = options;
@@ -103,8 +117,9 @@ export class AdmissionQueue<T> {
   }
 
   /**
-   * The next live item, removed from the queue: the oldest; the newest in
-   * `lifo` order; a random one in `random`. `undefined` when none is left.
+   * The next live item, removed from the queue: the oldest (in `fifo-restart`
+   * order, the oldest not set aside); the newest in `lifo` order; a random
+   * one in `random`. `undefined` when none is left to hand out.
    */
   shift(): T | undefined {
     const order = this.#options.serveOrder;
@@ -113,7 +128,25 @@ export class AdmissionQueue<T> {
     return this.#shiftOldest();
   }
 
-  /** The oldest live entry, removed; undefined if none. */
+  /**
+   * Sets every waiting item aside (`fifo-restart`): it is never shifted, and
+   * waits (counted in {@link length}) until {@link remove}d or
+   * {@link drain}ed. A no-op in the other orders.
+   */
+  setAside(): void {
+    if (this.#options.serveOrder !== 'fifo-restart') return;
+    for (let i = this.#head; i < this.#entries.length; i++) {
+      const entry = this.#entries[i];
+      if (!entry?.live) continue;
+      entry.stale = true;
+      this.#stale.push(entry);
+    }
+    this.#entries.length = 0;
+    this.#head = 0;
+    this.#dead = 0;
+  }
+
+  /** The oldest live entry not set aside, removed; undefined if none. */
   #shiftOldest(): T | undefined {
     while (this.#head < this.#entries.length) {
       const entry = this.#entries[this.#head];
@@ -137,9 +170,16 @@ export class AdmissionQueue<T> {
     return true;
   }
 
-  /** Removes and returns every waiting item, in the order they would be served (shutdown, a session gone). */
+  /** Removes and returns every waiting item (shutdown), those set aside first. */
   drain(): T[] {
     const items: T[] = [];
+    for (const entry of this.#stale) {
+      if (!entry.live) continue;
+      this.#kill(entry, true);
+      items.push(entry.item);
+    }
+    this.#stale = [];
+    this.#staleDead = 0;
     for (let item = this.shift(); item !== undefined; item = this.shift()) items.push(item);
     return items;
   }
@@ -192,7 +232,13 @@ export class AdmissionQueue<T> {
     entry.live = false;
     this.#byItem.delete(entry.item);
     this.#live--;
-    if (!shifted) {
+    if (!shifted && entry.stale === true) {
+      // Set-aside entries mostly expire where they wait: drop the dead once they dominate.
+      if (++this.#staleDead > 1024 && this.#staleDead * 2 > this.#stale.length) {
+        this.#stale = this.#stale.filter((e) => e.live);
+        this.#staleDead = 0;
+      }
+    } else if (!shifted) {
       this.#dead++;
       // Expired or aborted entries must not pile up when nothing is shifting (e.g. no stream slots).
       if (this.#dead > 1024 && this.#dead > this.#live) this.#rebuild();

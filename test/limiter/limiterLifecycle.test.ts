@@ -1,6 +1,54 @@
 import { describe, expect, it } from '@jest/globals';
+import { VirtualTimeScheduler } from 'rxjs';
+import type { H2flowError } from '../../src/errors/H2flowError.js';
+import { Limiter, type LimiterPool } from '../../src/limiter/Limiter.js';
+import type { LimiterOptions } from '../../src/limiter/limiterOptions.js';
 import type { Permit } from '../../src/limiter/permit.js';
-import { setup } from './limiterHarness.js';
+import { slotPool } from './slotPool.js';
+
+/** A pool with `slots` slots, a virtual clock, and a record of what the limiter did. */
+function setup(options: Partial<LimiterOptions> = {}, pool: Partial<LimiterPool> = {}) {
+  const scheduler = new VirtualTimeScheduler(undefined, 60_000);
+  const state = { slots: 1, open: 0 };
+  const limiter = new Limiter(
+    { ...slotPool(scheduler, state), ...pool },
+    { timeoutMs: 1000, ...options },
+    scheduler,
+  );
+  const grants: Permit<string>[] = [];
+  const settled: { id: number; error: H2flowError | undefined; value: string | undefined }[] = [];
+  const cancels: number[] = [];
+  let nextId = 0;
+  /** Acquires; a grant opens a stream (one slot) and records the permit. */
+  const acquire = (signal?: AbortSignal) => {
+    const id = nextId++;
+    limiter.acquire<string>(
+      { signal },
+      {
+        onGrant(permit) {
+          state.open++;
+          grants.push(permit);
+          permit.onCancel = () => cancels.push(permit.id);
+        },
+        onSettle: (error, value) => settled.push({ id, error, value }),
+      },
+    );
+    return id;
+  };
+  /** The stream of `permit` ends: the slot frees, and the limiter hears of it. */
+  const end = (permit: Permit<string>, how: (p: Permit<string>) => void) => {
+    state.open--;
+    how(permit);
+    limiter.capacityChanged();
+  };
+  const reconciles = () => {
+    const s = limiter.stats();
+    expect(s.submitted).toBe(
+      s.succeeded + s.rejected + s.timedOut + s.failed + s.inFlight + s.queued,
+    );
+  };
+  return { scheduler, state, limiter, grants, settled, cancels, acquire, end, reconciles };
+}
 
 describe('Limiter: every transition of a request', () => {
   it('grants a free slot at once and settles once on respond; a late end is ignored', () => {
@@ -70,6 +118,17 @@ describe('Limiter: every transition of a request', () => {
       code: 'H2FLOW_TRANSPORT',
       failure: 'retry-exhausted',
     });
+    t.reconciles();
+  });
+
+  it('a REFUSED_STREAM reported at its deadline, before its timer ran, times out: the budget ended it', () => {
+    const t = setup({ timeoutMs: 100 });
+    // Scheduled before the request, so at 100 it runs ahead of the deadline timer.
+    t.scheduler.schedule(() => t.end(t.grants[0]!, (p) => p.retry('refused-stream', 7)), 100);
+    t.acquire();
+    t.scheduler.flush();
+    expect(t.settled[0]!.error).toMatchObject({ code: 'H2FLOW_DEADLINE', cancelledOnWire: false });
+    expect(t.limiter.stats()).toMatchObject({ timedOut: 1, failed: 0, retries: 0 });
     t.reconciles();
   });
 
@@ -152,6 +211,60 @@ describe('Limiter: every transition of a request', () => {
     t.end(permits[0]!, (p) => p.respond(200, 'long'));
     expect(settled).toEqual(['H2FLOW_DEADLINE', 'long']);
     expect(t.limiter.stats()).toMatchObject({ succeeded: 1, timedOut: 1, cancelledOnWire: 0 });
+    t.reconciles();
+  });
+
+  it('fifo-restart: a request sent too late leaves the backlog to expire unsent; later arrivals are served', () => {
+    const t = setup({ policy: 'fixed', queueOrder: 'fifo-restart', timeoutMs: 100 });
+    const at = (ms: number, fn: () => void) => t.scheduler.schedule(fn, ms);
+    t.acquire(); // 0: in flight from 0, hangs until it expires at 100 (waited 0: not sent too late)
+    at(20, () => t.acquire()); // 1: waits; sent at 100, when 0's stream ends (waited 80)
+    at(100, () => t.end(t.grants[0]!, (p) => p.cancelled(true)));
+    at(110, () => {
+      t.acquire(); // 2 and 3: the backlog behind 1
+      t.acquire();
+    });
+    // 1 expires in flight at 120 having waited 80 of its 100 ms: sent too late, so a restart.
+    at(160, () => {
+      t.acquire(); // 4: after the restart
+      t.end(t.grants[1]!, (p) => p.cancelled(true));
+    });
+    t.scheduler.maxFrames = 1000;
+    t.scheduler.flush();
+    // 0's hang did not restart (1 was granted); 1's late send did (2 and 3 never were, 4 was).
+    expect(t.grants.map((p) => p.id)).toEqual([1, 2, 5]);
+    const settled = [...t.settled].sort((a, b) => a.id - b.id);
+    const wire = (e: unknown) => (e as { cancelledOnWire?: boolean } | undefined)?.cancelledOnWire;
+    expect(settled.map((s) => [s.id, s.error?.code, wire(s.error)])).toEqual([
+      [0, 'H2FLOW_DEADLINE', true],
+      [1, 'H2FLOW_DEADLINE', true],
+      [2, 'H2FLOW_DEADLINE', false],
+      [3, 'H2FLOW_DEADLINE', false],
+      [4, 'H2FLOW_DEADLINE', true],
+    ]);
+    t.reconciles();
+  });
+
+  it('fifo-restart: one from before the restart, sent too late and expiring after it, is that crisis still', () => {
+    const t = setup({ policy: 'fixed', queueOrder: 'fifo-restart', timeoutMs: 100 });
+    t.state.slots = 2;
+    const at = (ms: number, fn: () => void) => t.scheduler.schedule(fn, ms);
+    t.acquire(); // 0 and 1: in flight from 0
+    t.acquire();
+    t.acquire(); // 2: sent at 60 (waited 60), expires in flight at 100: the restart
+    at(10, () => t.acquire()); // 3: sent at 65 (waited 55), expires in flight at 110
+    at(60, () => t.end(t.grants[0]!, (p) => p.respond(200, 'a')));
+    at(65, () => t.end(t.grants[1]!, (p) => p.respond(200, 'b')));
+    at(70, () => t.acquire()); // 4: the backlog
+    at(105, () => t.acquire()); // 5: after the restart
+    at(120, () => {
+      t.end(t.grants[2]!, (p) => p.cancelled(true));
+      t.end(t.grants[3]!, (p) => p.cancelled(true));
+    });
+    t.scheduler.maxFrames = 1000;
+    t.scheduler.flush();
+    // 3's expiry at 110 did not set 5 aside: 5 is granted when the slots free; 4 never is.
+    expect(t.grants.map((p) => p.id)).toEqual([1, 2, 3, 4, 6]);
     t.reconciles();
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PolicyResult } from '../../src/core/runResult.js';
 import { runScenario } from '../../src/sim/runScenario.js';
-import { serverProfiles } from '../../src/sim/serverProfiles.js';
 import { scenarioWith } from './scenarioFixture.js';
 
 /**
@@ -20,10 +19,6 @@ function spike(options: Record<string, unknown>): Record<'naive' | 'adaptive', P
     network: { ...base.network, rttMs: 1 },
     server: {
       ...base.server,
-      // The dominance matrix's spike runs against h2flow's embedded server: Node's http2 (nghttp2).
-      resetRateLimit: serverProfiles.node.resetRateLimit,
-      streamsOverLimit: serverProfiles.node.streamsOverLimit,
-      profile: 'node',
       latency: { distribution: 'constant', meanMs: 50 },
       latencySchedule: [
         { atS: 3, factor: 10 },
