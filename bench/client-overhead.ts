@@ -54,14 +54,13 @@ import {
   runBench,
 } from './lib/benchArgs.js';
 import type { ClosedLoop } from './lib/closedLoop.js';
-import { type H2flowVariant, startH2flowClosedLoop } from './lib/h2flowClosedLoop.js';
 import { h2loadInstalled, runH2load } from './lib/h2load.js';
 import { childRound, measureInChild } from './lib/isolatedLoop.js';
 import { measureLoop, type RoundFigure } from './lib/measureLoop.js';
 import { processCpuMs } from './lib/processCpu.js';
-import { startRawClosedLoop } from './lib/rawClosedLoop.js';
 import { appendResult, formatSpread, median, repoRoot, round, spread } from './lib/results.js';
 import { type ServerProcess, startServerProcess } from './lib/serverProcess.js';
+import { type LoopClient, startClosedLoop } from './lib/startClosedLoop.js';
 
 /** The issue's goal for h2flow req/s ÷ raw req/s. */
 const goalRatio = 0.9;
@@ -73,7 +72,7 @@ const body = Buffer.from(
   `{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}`,
 );
 
-type ClientName = 'raw' | H2flowVariant | 'h2load';
+type ClientName = LoopClient | 'h2load';
 
 /** Requests every closed loop in this process completed, warm-up included (for a CPU profile's per-request cost). */
 let totalCompleted = 0;
@@ -209,7 +208,12 @@ async function main(): Promise<void> {
             measureMs,
           });
         }
-        return measureLoopOn(() => startLoop(c, server.url, sessions), server, warmupMs, measureMs);
+        return measureLoopOn(
+          () => startClosedLoop(c, server.url, sessions, streamsPerSession, body),
+          server,
+          warmupMs,
+          measureMs,
+        );
       };
       // One untimed pass, so JIT and the server's first sessions are out of the way (a child warms its own).
       if (!values.isolate) for (const c of clients) if (c !== 'h2load') await run(c);
@@ -248,26 +252,12 @@ async function runChild(values: Record<string, string | boolean | undefined>): P
   const r = childRound(values);
   const client = choiceFlag<LoopClient>('child', r.client, ['raw', 'fixed', 'adaptive']);
   const figure = await measureLoop(
-    () => startLoop(client, r.url, r.sessions),
+    () => startClosedLoop(client, r.url, r.sessions, streamsPerSession, body),
     r.serverPid,
     r.warmupMs,
     r.measureMs,
   );
   console.log(JSON.stringify(figure));
-}
-
-/** A client that runs as a closed loop in this process (h2load is a process of its own). */
-type LoopClient = Exclude<ClientName, 'h2load'>;
-
-/** Starts `client`'s closed loop against `url` on `sessions` sessions. */
-function startLoop(
-  client: LoopClient,
-  url: string,
-  sessions: number,
-): Promise<ClosedLoop> | ClosedLoop {
-  return client === 'raw'
-    ? startRawClosedLoop(url, sessions, streamsPerSession, body)
-    : startH2flowClosedLoop(url, client, sessions, streamsPerSession, body);
 }
 
 /** Prints one session count's table and appends its JSON lines. */

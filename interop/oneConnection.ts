@@ -6,9 +6,8 @@
  * slot takes to carry the next request (docs/load.md, "The naive policy").
  */
 import { benchArgs, countFlag, positiveFlag, runBench } from '../bench/lib/benchArgs.js';
-import type { ClosedLoop } from '../bench/lib/closedLoop.js';
-import { startH2flowClosedLoop } from '../bench/lib/h2flowClosedLoop.js';
-import { startRawClosedLoop } from '../bench/lib/rawClosedLoop.js';
+import { measureLoop } from '../bench/lib/measureLoop.js';
+import { type LoopClient, startClosedLoop } from '../bench/lib/startClosedLoop.js';
 import { ensureNginx, startNginx } from './nginx.js';
 
 const usage = `
@@ -24,14 +23,8 @@ rate − 50 ms) and this process's CPU per request. Needs make interop once.
   --measure-s N   measured seconds per client and round (4)
 `;
 
-const clients = ['raw', 'fixed', 'adaptive'] as const;
+const clients: readonly LoopClient[] = ['raw', 'fixed', 'adaptive'];
 const body = Buffer.from('{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1}');
-
-function start(which: (typeof clients)[number], url: string): Promise<ClosedLoop> | ClosedLoop {
-  return which === 'raw'
-    ? startRawClosedLoop(url, 1, 100, body)
-    : startH2flowClosedLoop(url, which, 1, 100, body);
-}
 
 async function main(): Promise<void> {
   const values = benchArgs(usage, {
@@ -43,25 +36,16 @@ async function main(): Promise<void> {
   const rounds = countFlag('rounds', values.rounds);
   const measureS = positiveFlag('measure-s', values['measure-s']);
   const nginx = await startNginx(ensureNginx(console.log));
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   try {
     console.log(`${nginx.version}, ${nginx.h2cUrl}; ${rounds} round(s) of ${measureS} s`);
     console.log('round  client      req/s  turnaround ms  CPU µs/req');
     for (let round = 1; round <= rounds; round++) {
       for (const which of clients) {
-        const loop = await start(which, nginx.h2cUrl);
-        await sleep(1500);
-        const before = loop.completed;
-        const cpuBefore = process.cpuUsage();
-        await sleep(measureS * 1000);
-        const done = loop.completed - before;
-        const cpu = process.cpuUsage(cpuBefore);
-        await loop.stop();
-        const rate = done / measureS;
-        const turnMs = (100 / rate) * 1000 - 50;
-        const cpuUs = (cpu.user + cpu.system) / Math.max(done, 1);
+        const start = () => startClosedLoop(which, nginx.h2cUrl, 1, 100, body);
+        const run = await measureLoop(start, undefined, 1500, measureS * 1000);
+        const turnMs = (100 / run.reqPerS) * 1000 - 50;
         console.log(
-          `${String(round).padStart(5)}  ${which.padEnd(9)} ${rate.toFixed(0).padStart(6)}  ${turnMs.toFixed(1).padStart(13)}  ${cpuUs.toFixed(1).padStart(10)}`,
+          `${String(round).padStart(5)}  ${which.padEnd(9)} ${run.reqPerS.toFixed(0).padStart(6)}  ${turnMs.toFixed(1).padStart(13)}  ${run.cpuUsPerReq.toFixed(1).padStart(10)}`,
         );
       }
     }

@@ -23,10 +23,13 @@ export interface LoopRun extends RoundFigure {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Runs one closed-loop client against the server of pid `serverPid`: warm-up, then a measured stretch. */
+/**
+ * Runs one closed-loop client against the server of pid `serverPid`: warm-up, then a measured
+ * stretch. Without a pid (a server this bench did not start) `serverCore` is NaN.
+ */
 export async function measureLoop(
   start: () => Promise<ClosedLoop> | ClosedLoop,
-  serverPid: number,
+  serverPid: number | undefined,
   warmupMs: number,
   measureMs: number,
 ): Promise<LoopRun> {
@@ -35,13 +38,13 @@ export async function measureLoop(
   const c0 = loop.completed;
   const f0 = loop.failed;
   const cpu0 = ownCpuMs();
-  const srv0 = processCpuMs(serverPid);
+  const srv0 = serverPid === undefined ? undefined : processCpuMs(serverPid);
   const t0 = performance.now();
   await sleep(measureMs);
   const c1 = loop.completed;
   const f1 = loop.failed;
   const cpu1 = ownCpuMs();
-  const srv1 = processCpuMs(serverPid);
+  const srv1 = serverPid === undefined ? undefined : processCpuMs(serverPid);
   const t1 = performance.now();
   await loop.stop();
   const done = c1 - c0;
