@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { embeddedConditions } from '../../bench/lib/dominance/conditions.js';
 import type { RunMeasure } from '../../bench/lib/dominance/measureRun.js';
 import type { RoundResult } from '../../bench/lib/dominance/runCondition.js';
-import { summarize } from '../../bench/lib/dominance/summarize.js';
+import { issueBounds, summarize } from '../../bench/lib/dominance/summarize.js';
 
 const conditions = embeddedConditions();
 const byName = (name: string) => conditions.find((c) => c.name === name)!;
@@ -95,6 +95,15 @@ describe('summarize: congested rows', () => {
     expect(
       summarize(capped, [round({}, { steadyGoodputTps: 1800, goodputTps: 980 }, 1810)]).failed,
     ).toEqual(['adaptive ÷ naive ≥ 0.99']);
+  });
+
+  test("capped: its bound against naive is its own, not the healthy rows'", () => {
+    const capped = byName('seed 52845, capped');
+    const bounds = { ...issueBounds, healthyRatio: 0.99, cappedNaiveRatio: 0.93 };
+    const at = (goodputTps: number) =>
+      summarize(capped, [round({}, { steadyGoodputTps: 1800, goodputTps }, 1810)], bounds).failed;
+    expect(at(940)).toEqual([]);
+    expect(at(920)).toEqual(['adaptive ÷ naive ≥ 0.93']);
   });
 
   test('uncapped: far above naive', () => {
