@@ -52,6 +52,9 @@ export const alpnNotH2Code = 'H2FLOW_ALPN_NOT_H2';
  */
 export const notH2Code = 'H2FLOW_NOT_H2';
 
+/** Node's code for the TLS alert a server sends when no protocol we offered by ALPN is its (RFC 7301 §3.2, alert 120). */
+export const alpnAlertCode = 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL';
+
 const certificateCode =
   /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+|CERT_\w+|ERR_TLS_CERT\w*|HOSTNAME_MISMATCH)$/;
 
@@ -335,6 +338,16 @@ function sessionFailure(
     // bare "Protocol error"; the negotiated protocol names the real cause (RFC 9113 §3.2).
     return {
       detail: `the TLS server did not select h2 by ALPN (it selected ${alpn === false ? 'none' : alpn})`,
+      causeCode: alpnNotH2Code,
+      lasting: true,
+    };
+  }
+  if (e?.code === alpnAlertCode) {
+    // A TLS server whose ALPN list lacks h2 may refuse the handshake instead (RFC 7301 §3.2):
+    // Node's https server does, and it lasts as surely as a server that selected another protocol.
+    return {
+      detail:
+        'the TLS server offers no h2 by ALPN (it refused the handshake: alert 120, no_application_protocol)',
       causeCode: alpnNotH2Code,
       lasting: true,
     };

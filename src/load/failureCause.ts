@@ -4,7 +4,7 @@ import { isClosedError } from '../errors/ClosedError.js';
 import { isDeadlineError } from '../errors/DeadlineError.js';
 import { isOverloadError } from '../errors/OverloadError.js';
 import { isTransportError, type TransportError } from '../errors/TransportError.js';
-import { alpnNotH2Code, isCertificateCode, notH2Code } from '../h2/H2Session.js';
+import { alpnAlertCode, alpnNotH2Code, isCertificateCode, notH2Code } from '../h2/H2Session.js';
 import { h2ErrorCodeName } from '../server/h2ErrorCodeName.js';
 
 /**
@@ -15,9 +15,6 @@ import { h2ErrorCodeName } from '../server/h2ErrorCodeName.js';
  * Reports count failures by this key (`failuresByCause`).
  */
 export type FailureCause = string;
-
-// The server's TLS stack found no protocol in common with our ALPN offer of "h2" (RFC 7301 §3.2, alert 120).
-const alpnAlertCode = 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL';
 
 /**
  * The cause of a connection that never came up. Node's code says which
