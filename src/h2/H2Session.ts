@@ -9,6 +9,7 @@ import {
 import type { Duplex } from 'node:stream';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { SessionCapacity } from '../core/capacity.js';
+import { alpnNotH2Code, notH2Code } from '../errors/notH2Codes.js';
 import type { GoawayRecord } from '../transport/classifyStreamClose.js';
 import type { PooledSession } from '../transport/SessionPool.js';
 import type { SessionFailure, SessionHooks } from '../transport/sessionHooks.js';
@@ -36,21 +37,6 @@ export const drainTimeoutMs = 30_000;
  * within its own budget), so a stream still open is one whose reset cannot be written.
  */
 export const closeGraceMs = 2_000;
-
-/**
- * The `causeCode` of a TLS session whose server did not select `h2` by ALPN
- * (RFC 9113 §3.2). Node has no code of its own for it: it speaks HTTP/2
- * regardless and reports the peer's reply as `ERR_HTTP2_ERROR`.
- */
-export const alpnNotH2Code = 'H2FLOW_ALPN_NOT_H2';
-
-/**
- * The `causeCode` of a cleartext session whose server answered the h2c
- * preface with something other than SETTINGS (RFC 9113 §3.4): an HTTP/1.x
- * server replies `400 Bad Request`, which Node reports as a bare
- * `ERR_HTTP2_ERROR` ("Protocol error").
- */
-export const notH2Code = 'H2FLOW_NOT_H2';
 
 /** Node's code for the TLS alert a server sends when no protocol we offered by ALPN is its (RFC 7301 §3.2, alert 120). */
 export const alpnAlertCode = 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL';

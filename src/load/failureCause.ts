@@ -2,9 +2,10 @@ import { isAbortedError } from '../errors/AbortedError.js';
 import { phaseLabel } from '../errors/budgetBreakdown.js';
 import { isClosedError } from '../errors/ClosedError.js';
 import { isDeadlineError } from '../errors/DeadlineError.js';
+import { alpnNotH2Code, notH2Code } from '../errors/notH2Codes.js';
 import { isOverloadError } from '../errors/OverloadError.js';
 import { isTransportError, type TransportError } from '../errors/TransportError.js';
-import { alpnAlertCode, alpnNotH2Code, isCertificateCode, notH2Code } from '../h2/H2Session.js';
+import { alpnAlertCode, isCertificateCode } from '../h2/H2Session.js';
 import { h2ErrorCodeName } from '../server/h2ErrorCodeName.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { AdaptiveClient } from '../client/AdaptiveClient.js';
-import type { StreamRequest } from '../client/streamRequest.js';
+import type { StreamRequest, StreamSink } from '../client/streamRequest.js';
 import { breakdownAt } from '../core/budget.js';
 import { type CreateClientOptions, createClient, splitClientOptions } from '../createClient.js';
 import { ClosedError } from '../errors/ClosedError.js';
@@ -7,6 +7,8 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { composeInterceptors, type DispatchInterceptor } from './composeInterceptors.js';
 import { gatherBody } from './gatherBody.js';
 import { type HandlerSink, handlerSink } from './handlerSink.js';
+import { rerouteOnNoH2 } from './noH2Fallback.js';
+import { originOf, originOrEmpty } from './originOf.js';
 import { toStreamRequest } from './toStreamRequest.js';
 import type { DispatchHandler, DispatchOptions } from './undiciHandlers.js';
 
@@ -14,6 +16,32 @@ import type { DispatchHandler, DispatchOptions } from './undiciHandlers.js';
 export interface AgentOptions extends CreateClientOptions {
   /** Options for one origin (`https://api.example.com`), over the agent's own. */
   readonly origins?: Readonly<Record<string, CreateClientOptions>> | undefined;
+  /**
+   * Where requests go for an origin that does not speak HTTP/2 (an HTTP/1.x
+   * server on `http://`, a TLS server that does not select `h2` by ALPN):
+   * any undici dispatcher, such as undici's `new Agent()`. The request that
+   * finds it out, and every later one to that origin, go there, without
+   * h2flow's controller. Without it such requests fail with
+   * `H2FLOW_NOT_H2` or `H2FLOW_ALPN_NOT_H2` as their `causeCode`.
+   */
+  readonly fallback?: FallbackDispatcher | undefined;
+}
+
+/**
+ * Any undici dispatcher (undici's `Agent`, `Pool`, `Client`, or one of its
+ * own): h2flow calls only its `dispatch`, with the options and handler it
+ * was given, so the parameters are undici's types, which h2flow does not
+ * load.
+ */
+export interface FallbackDispatcher {
+  dispatch(options: never, handler: never): unknown;
+}
+
+/** What an agent and its `withTimeout` copies share besides their clients. */
+interface AgentState {
+  closed: boolean;
+  /** Origins found not to speak HTTP/2, whose requests go to the fallback. */
+  readonly noH2: Set<string>;
 }
 
 /** What `fetch`, `undici.request` and `setGlobalDispatcher` need of a dispatcher. */
@@ -35,26 +63,33 @@ export class H2flowAgent implements Dispatcher {
   readonly #options: AgentOptions;
   readonly #timeoutMs: number | undefined;
   readonly #clients: Map<string, AdaptiveClient>;
-  readonly #state: { closed: boolean };
+  readonly #state: AgentState;
+  /** The fallback, called with what this agent was given (undici's own types underneath). */
+  readonly #fallback: Dispatcher | undefined;
 
   /** @internal Use {@link createAgent}. */
   constructor(
     options: AgentOptions,
     shared?: {
       clients: Map<string, AdaptiveClient>;
-      state: { closed: boolean };
+      state: AgentState;
       timeoutMs: number;
     },
   ) {
     this.#options = options;
     this.#clients = shared?.clients ?? new Map();
-    this.#state = shared?.state ?? { closed: false };
+    this.#state = shared?.state ?? { closed: false, noH2: new Set() };
     this.#timeoutMs = shared?.timeoutMs;
+    this.#fallback = options.fallback as Dispatcher | undefined;
   }
 
   dispatch(opts: DispatchOptions, handler: DispatchHandler): boolean {
     if (handler === null || typeof handler !== 'object') {
       throw new InvalidOptionError('handler', handler, 'an undici dispatch handler object');
+    }
+    const fallback = this.#fallback;
+    if (fallback !== undefined && this.#state.noH2.has(originOrEmpty(opts?.origin))) {
+      return fallback.dispatch(opts, handler);
     }
     const sink = handlerSink(handler);
     const early = sink.start();
@@ -63,14 +98,21 @@ export class H2flowAgent implements Dispatcher {
       return true;
     }
     try {
-      const client = this.#clientFor(opts?.origin);
+      const origin = originOf(opts?.origin);
+      const client = this.#clientFor(origin);
       const request = toStreamRequest(opts, this.#timeoutMs, undefined);
       const body = request.body;
       if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
-        sink.attach(client.stream(request, sink));
+        sink.attach(client.stream(request, this.#streamSink(sink, origin, opts, body, handler)));
       } else {
         gatherBody(body).then(
-          (gathered) => submit(client, withBody(request, gathered), sink),
+          (gathered) =>
+            submit(
+              client,
+              withBody(request, gathered),
+              sink,
+              this.#streamSink(sink, origin, opts, gathered, handler),
+            ),
           (error: unknown) => sink.fail(error instanceof Error ? error : new Error(String(error))),
         );
       }
@@ -78,6 +120,45 @@ export class H2flowAgent implements Dispatcher {
       sink.fail(error as Error);
     }
     return true;
+  }
+
+  /** What the client hears the request through: `sink`, rerouted to the fallback (if any) when the origin speaks no HTTP/2. */
+  #streamSink(
+    sink: HandlerSink,
+    origin: string,
+    opts: DispatchOptions,
+    sent: StreamRequest['body'],
+    handler: DispatchHandler,
+  ): StreamSink {
+    const fallback = this.#fallback;
+    if (fallback === undefined) return sink;
+    return rerouteOnNoH2(sink, () => this.#toFallback(origin, fallback, opts, sent, handler));
+  }
+
+  /**
+   * Gives a request its origin's client failed for not speaking HTTP/2 to
+   * `fallback`, with the body it was sent (a stream's, gathered), and routes
+   * the origin's later requests there; its client, which has no session and
+   * never will, closes.
+   */
+  #toFallback(
+    origin: string,
+    fallback: Dispatcher,
+    opts: DispatchOptions,
+    body: StreamRequest['body'],
+    handler: DispatchHandler,
+  ): void {
+    if (!this.#state.noH2.has(origin)) {
+      this.#state.noH2.add(origin);
+      const client = this.#clients.get(origin);
+      this.#clients.delete(origin);
+      void client?.close();
+    }
+    try {
+      fallback.dispatch(body === opts.body ? opts : { ...opts, body: body ?? null }, handler);
+    } catch (error) {
+      handlerSink(handler).fail(error as Error);
+    }
   }
 
   /**
@@ -127,8 +208,7 @@ export class H2flowAgent implements Dispatcher {
     return this.close(callback);
   }
 
-  #clientFor(origin: string | URL | undefined): AdaptiveClient {
-    const key = originOf(origin);
+  #clientFor(key: string): AdaptiveClient {
     let client = this.#clients.get(key);
     if (client !== undefined) return client;
     if (this.#state.closed) {
@@ -136,7 +216,7 @@ export class H2flowAgent implements Dispatcher {
       const budgetMs = this.#timeoutMs ?? this.#options.timeoutMs ?? 0;
       throw new ClosedError(breakdownAt({ submittedAtMs: nowMs }, budgetMs, nowMs));
     }
-    const { origins, ...shared } = this.#options;
+    const { origins, fallback: _, ...shared } = this.#options;
     const own = Object.entries(origins ?? {}).find(([o]) => originOf(o) === key)?.[1];
     client = createClient(key, { ...shared, ...own });
     this.#clients.set(key, client);
@@ -157,31 +237,22 @@ function withBody(request: StreamRequest, body: StreamRequest['body']): StreamRe
   };
 }
 
-function submit(client: AdaptiveClient, request: StreamRequest, sink: HandlerSink): void {
+function submit(
+  client: AdaptiveClient,
+  request: StreamRequest,
+  sink: HandlerSink,
+  streamSink: StreamSink,
+): void {
   const early = sink.earlyAbort();
   if (early !== undefined) {
     sink.fail(early);
     return;
   }
   try {
-    sink.attach(client.stream(request, sink));
+    sink.attach(client.stream(request, streamSink));
   } catch (error) {
     sink.fail(error as Error);
   }
-}
-
-/** `scheme://host:port` of an undici origin, or an error naming it. */
-function originOf(origin: string | URL | undefined): string {
-  let url: URL;
-  try {
-    url = new URL(String(origin));
-  } catch {
-    throw new InvalidOptionError('origin', origin, 'an http:// or https:// URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidOptionError('origin', origin, 'an http:// or https:// URL');
-  }
-  return url.origin;
 }
 
 /**
@@ -199,7 +270,15 @@ export function createAgent(options: AgentOptions = {}): H2flowAgent {
 
 /** Checks every option set now, with the client's own validation, opening nothing. */
 function validate(options: AgentOptions): void {
-  const { origins, ...shared } = options;
+  const { origins, fallback, ...shared } = options;
+  if (
+    fallback !== undefined &&
+    (typeof fallback !== 'object' ||
+      fallback === null ||
+      typeof (fallback as Partial<FallbackDispatcher>).dispatch !== 'function')
+  ) {
+    throw new InvalidOptionError('fallback', fallback, 'a dispatcher: an object with dispatch()');
+  }
   if (origins !== undefined && (typeof origins !== 'object' || origins === null)) {
     throw new InvalidOptionError('origins', origins, 'an object of options by origin');
   }

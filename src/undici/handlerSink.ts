@@ -20,6 +20,11 @@ export interface HandlerSink extends StreamSink {
   attach(control: StreamControl): void;
   /** Settles a request the client never took (bad options, a closed agent, an abort in `start`). */
   fail(error: Error): void;
+  /**
+   * Settles the sink without a word to the handler, which another dispatcher
+   * takes over; true unless it had settled already.
+   */
+  handOff(): boolean;
 }
 
 /** The sink for `handler`: the new contract if it has any of its methods, else the legacy one. */
@@ -120,6 +125,10 @@ abstract class SinkBase implements HandlerSink {
 
   fail(error: Error): void {
     if (this.#settle()) this.errored(this.#thrown ?? error);
+  }
+
+  handOff(): boolean {
+    return this.#settle();
   }
 
   #settle(): boolean {

@@ -24,7 +24,13 @@ export { InvalidOptionError, isInvalidOptionError } from '../errors/InvalidOptio
 export { isOverloadError, OverloadError } from '../errors/OverloadError.js';
 export { isTransportError, TransportError } from '../errors/TransportError.js';
 export type { DispatchFn, DispatchInterceptor } from './composeInterceptors.js';
-export { type AgentOptions, createAgent, type Dispatcher, H2flowAgent } from './H2flowAgent.js';
+export {
+  type AgentOptions,
+  createAgent,
+  type Dispatcher,
+  type FallbackDispatcher,
+  H2flowAgent,
+} from './H2flowAgent.js';
 export type {
   ControllerHandler,
   DispatchController,

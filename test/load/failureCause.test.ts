@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { AbortedError } from '../../src/errors/AbortedError.js';
 import { ClosedError } from '../../src/errors/ClosedError.js';
 import { DeadlineError } from '../../src/errors/DeadlineError.js';
+import { alpnNotH2Code } from '../../src/errors/notH2Codes.js';
 import { OverloadError } from '../../src/errors/OverloadError.js';
 import { TransportError, type TransportErrorDetails } from '../../src/errors/TransportError.js';
-import { alpnNotH2Code } from '../../src/h2/H2Session.js';
 import {
   describeFailureCause,
   failureCause,

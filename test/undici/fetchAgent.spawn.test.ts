@@ -35,6 +35,7 @@ interface Plan {
   readonly agent?: Record<string, unknown>;
   readonly timeoutMs?: number;
   readonly global?: boolean;
+  readonly fallback?: boolean;
   readonly steps: readonly (readonly string[])[];
 }
 
@@ -151,3 +152,32 @@ whenBuilt('a server that does not speak HTTP/2 fails fetch at once, naming the c
     http1.close();
   }
 });
+
+whenBuilt(
+  'one setGlobalDispatcher line serves every origin: HTTP/2 through h2flow, HTTP/1.1 through the fallback',
+  async () => {
+    const server = await startServer({ responseBytes: 16 });
+    const http1 = createHttp1Server((_req, res) => res.end('http/1.1 answer'));
+    await new Promise<void>((resolve) => http1.listen(0, '127.0.0.1', resolve));
+    try {
+      const old = `http://127.0.0.1:${(http1.address() as AddressInfo).port}`;
+      const out = await runPlan({
+        agent: { timeoutMs: 5000 },
+        global: true,
+        fallback: true,
+        steps: [[`${server.url}/h2`, `${old}/one`, `${old}/two`], [`${old}/three`]],
+      });
+      expect(out.results.flat().map((r) => [r.status, r.bytes])).toEqual([
+        [200, 16],
+        [200, 15],
+        [200, 15],
+        [200, 15],
+      ]);
+      // Only the HTTP/2 origin has an h2flow client; the other's went when it failed.
+      expect(Object.keys(out.stats)).toEqual([server.url]);
+      expect(out.stats[server.url]).toMatchObject({ submitted: 1, succeeded: 1 });
+    } finally {
+      await new Promise<void>((resolve) => http1.close(() => resolve()));
+    }
+  },
+);
