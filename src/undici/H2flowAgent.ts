@@ -88,7 +88,11 @@ export class H2flowAgent implements Dispatcher {
       throw new InvalidOptionError('handler', handler, 'an undici dispatch handler object');
     }
     const fallback = this.#fallback;
-    if (fallback !== undefined && this.#state.noH2.has(originOrEmpty(opts?.origin))) {
+    if (
+      fallback !== undefined &&
+      !this.#state.closed &&
+      this.#state.noH2.has(originOrEmpty(opts?.origin))
+    ) {
       return fallback.dispatch(opts, handler);
     }
     const sink = handlerSink(handler);

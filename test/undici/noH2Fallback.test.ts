@@ -78,6 +78,11 @@ test('an HTTP/1.1 origin on http:// goes to the fallback: the first requests, wa
   expect(await post.text()).toBe('POST chunk-1;chunk-2');
   expect(agent.client(url)).toBeUndefined();
   expect(seen.requests).toBe(11);
+  // A closed agent takes nothing more, for any origin; the fallback is the caller's to close.
+  await agent.close();
+  // (Its cause, H2FLOW_CLOSED, is not kept by fetch across this test runner's realms.)
+  await expect(fetchVia(agent, `${url}/late`)).rejects.toThrow('fetch failed');
+  expect(seen.requests).toBe(11);
 });
 
 test('the request that finds it out keeps its streamed body: a POST first is answered whole', async () => {
