@@ -34,6 +34,7 @@ export interface AgentOptions extends CreateClientOptions {
  * load.
  */
 export interface FallbackDispatcher {
+  /** Starts one request, as undici's `Dispatcher.dispatch`. */
   dispatch(options: never, handler: never): unknown;
 }
 

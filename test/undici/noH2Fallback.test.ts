@@ -49,6 +49,17 @@ function fetchVia(dispatcher: unknown, url: string, init: RequestInit = {}): Pro
   return fetch(url, { ...init, dispatcher } as RequestInit);
 }
 
+/** A POST whose body is a stream of `chunks`, as an application's upload would be. */
+function postChunks(dispatcher: unknown, url: string, chunks: string[]): Promise<Response> {
+  const body = new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+      controller.close();
+    },
+  });
+  return fetchVia(dispatcher, url, { method: 'POST', body, duplex: 'half' } as RequestInit);
+}
+
 test('an HTTP/1.1 origin on http:// goes to the fallback: the first requests, waiting together, and every later one', async () => {
   const seen = { requests: 0 };
   http1 = createHttpServer(echo(seen));
@@ -63,18 +74,7 @@ test('an HTTP/1.1 origin on http:// goes to the fallback: the first requests, wa
   expect(await Promise.all(first.map((r) => r.text()))).toEqual(Array(10).fill('GET '));
   // The origin's h2flow client, which never had a session, is gone; later requests go straight there.
   expect(agent.client(url)).toBeUndefined();
-  const body = new ReadableStream({
-    start(controller) {
-      controller.enqueue(new TextEncoder().encode('chunk-1;'));
-      controller.enqueue(new TextEncoder().encode('chunk-2'));
-      controller.close();
-    },
-  });
-  const post = await fetchVia(agent, `${url}/post`, {
-    method: 'POST',
-    body,
-    duplex: 'half',
-  } as RequestInit);
+  const post = await postChunks(agent, `${url}/post`, ['chunk-1;', 'chunk-2']);
   expect(await post.text()).toBe('POST chunk-1;chunk-2');
   expect(agent.client(url)).toBeUndefined();
   expect(seen.requests).toBe(11);
@@ -91,18 +91,7 @@ test('the request that finds it out keeps its streamed body: a POST first is ans
   const url = `http://127.0.0.1:${await listen(http1)}`;
   fallback = new Agent();
   agent = createAgent({ fallback });
-  const body = new ReadableStream({
-    start(controller) {
-      controller.enqueue(new TextEncoder().encode('{"units":'));
-      controller.enqueue(new TextEncoder().encode('1}'));
-      controller.close();
-    },
-  });
-  const post = await fetchVia(agent, `${url}/post`, {
-    method: 'POST',
-    body,
-    duplex: 'half',
-  } as RequestInit);
+  const post = await postChunks(agent, `${url}/post`, ['{"units":', '1}']);
   expect(post.status).toBe(200);
   expect(await post.text()).toBe('POST {"units":1}');
   expect(seen.requests).toBe(1);
