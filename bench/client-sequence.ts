@@ -1,0 +1,96 @@
+/**
+ * What one client's run leaves behind for the next in the same process
+ * (issue 15): runs the closed loops of `--order` one after the other in this
+ * process, each against the same raw node:http2 server in its own process,
+ * and prints each round's CPU per request, throughput and GC time per
+ * request. The client-overhead bench alternates raw, fixed and adaptive in
+ * one process; this shows whether a client's cost depends on what ran
+ * before it (raw node:http2 read ~11% cheaper after one round of h2flow's
+ * fixed client, docs/benchmarks.md).
+ *
+ * Run sequences in alternating fresh processes and compare the same round:
+ *
+ *   for i in 1 2 3 4 5 6; do
+ *     node .build/bench/client-sequence.js --order raw,raw,raw,raw,raw,raw
+ *     node .build/bench/client-sequence.js --order fixed,raw,raw,raw,raw,raw
+ *   done
+ *
+ * Nothing is recorded in bench/results: it is a tool for a question, not a goal.
+ */
+import { dirname, join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { benchArgs, choiceFlag, countFlag, positiveFlag, runBench } from './lib/benchArgs.js';
+import { measureLoop } from './lib/measureLoop.js';
+import { startServerProcess } from './lib/serverProcess.js';
+import { type LoopClient, startClosedLoop } from './lib/startClosedLoop.js';
+
+const usage = `
+usage: node .build/bench/client-sequence.js --order raw,fixed,raw [--sessions 1]
+         [--warmup-ms 1000] [--measure-ms 2000]
+
+Runs the closed loops of --order (raw, fixed, adaptive) one after the other in
+this process, 100 POSTs in flight per session, against one raw node:http2
+server in its own process, and prints each round's CPU per request, req/s and
+GC time per request: whether a client costs more or less after another ran.
+
+  --order LIST       clients in order, comma-separated (required)
+  --sessions N       sessions per client (1)
+  --warmup-ms N      unmeasured time per round (1000)
+  --measure-ms N     measured time per round (2000)
+`;
+
+const streamsPerSession = 100;
+const body = Buffer.from(
+  '{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}',
+);
+
+async function main(): Promise<void> {
+  const values = benchArgs(usage, {
+    options: {
+      order: { type: 'string' },
+      sessions: { type: 'string', default: '1' },
+      'warmup-ms': { type: 'string', default: '1000' },
+      'measure-ms': { type: 'string', default: '2000' },
+    },
+  });
+  const order = (values.order ?? '')
+    .split(',')
+    .map((c) => choiceFlag<LoopClient>('order', c, ['raw', 'fixed', 'adaptive']));
+  const sessions = countFlag('sessions', values.sessions);
+  const warmupMs = positiveFlag('warmup-ms', values['warmup-ms']);
+  const measureMs = positiveFlag('measure-ms', values['measure-ms']);
+
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const here = dirname(fileURLToPath(import.meta.url));
+  const server = await startServerProcess(join(here, 'lib', 'rawServer.js'), [
+    String(streamsPerSession),
+  ]);
+  try {
+    const rounds: string[] = [];
+    for (const client of order) {
+      const gcBeforeMs = gcMs;
+      const run = await measureLoop(
+        () => startClosedLoop(client, server.url, sessions, streamsPerSession, body),
+        server.pid,
+        warmupMs,
+        measureMs,
+      );
+      // GC over the whole round (warm-up and drain included), per request completed in it.
+      const gcUsPerReq = ((gcMs - gcBeforeMs) * 1000) / Math.max(1, run.totalCompleted);
+      rounds.push(
+        `${client} ${run.cpuUsPerReq.toFixed(1)} µs (${Math.round(run.reqPerS)}/s, gc ${gcUsPerReq.toFixed(1)} µs)`,
+      );
+    }
+    console.log(rounds.join(' | '));
+  } finally {
+    gc.disconnect();
+    await server.stop();
+  }
+}
+
+runBench('client-sequence', main);
