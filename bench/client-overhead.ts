@@ -59,6 +59,7 @@ import { childRound, measureInChild } from './lib/isolatedLoop.js';
 import { measureLoop, type RoundFigure } from './lib/measureLoop.js';
 import { processCpuMs } from './lib/processCpu.js';
 import { appendResult, formatSpread, median, repoRoot, round, spread } from './lib/results.js';
+import { seedBody } from './lib/seedBody.js';
 import { type ServerProcess, startServerProcess } from './lib/serverProcess.js';
 import { type LoopClient, startClosedLoop } from './lib/startClosedLoop.js';
 
@@ -66,11 +67,6 @@ import { type LoopClient, startClosedLoop } from './lib/startClosedLoop.js';
 const goalRatio = 0.9;
 /** Streams in flight per session for every client: the server's SETTINGS_MAX_CONCURRENT_STREAMS. */
 const streamsPerSession = 100;
-
-/** A 75-byte JSON body, the size of the seed's charging requests. */
-const body = Buffer.from(
-  `{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}`,
-);
 
 type ClientName = LoopClient | 'h2load';
 
@@ -174,14 +170,14 @@ async function main(): Promise<void> {
         ]);
   const tmp = mkdtempSync(join(tmpdir(), 'h2flow-bench-'));
   const bodyPath = join(tmp, 'body.json');
-  writeFileSync(bodyPath, body);
+  writeFileSync(bodyPath, seedBody);
   const withH2load = h2loadInstalled();
   const clients: ClientName[] =
     only !== undefined
       ? [only]
       : ['raw', 'fixed', 'adaptive', ...(withH2load ? ['h2load' as const] : [])];
   console.log(
-    `client overhead: closed loop, ${streamsPerSession} streams/session, ${body.length}-byte POST, ` +
+    `client overhead: closed loop, ${streamsPerSession} streams/session, ${seedBody.length}-byte POST, ` +
       `${serverKind} server (pid ${server.pid}) at ${server.url}; ${rounds} rounds of ` +
       `${warmupMs} ms warm-up + ${measureMs} ms measured per client, ` +
       `${values.isolate ? 'each round in a process of its own' : 'all in this process'}; node ${process.version}` +
@@ -209,7 +205,7 @@ async function main(): Promise<void> {
           });
         }
         return measureLoopOn(
-          () => startClosedLoop(c, server.url, sessions, streamsPerSession, body),
+          () => startClosedLoop(c, server.url, sessions, streamsPerSession, seedBody),
           server,
           warmupMs,
           measureMs,
@@ -252,7 +248,7 @@ async function runChild(values: Record<string, string | boolean | undefined>): P
   const r = childRound(values);
   const client = choiceFlag<LoopClient>('child', r.client, ['raw', 'fixed', 'adaptive']);
   const figure = await measureLoop(
-    () => startClosedLoop(client, r.url, r.sessions, streamsPerSession, body),
+    () => startClosedLoop(client, r.url, r.sessions, streamsPerSession, seedBody),
     r.serverPid,
     r.warmupMs,
     r.measureMs,
@@ -318,7 +314,7 @@ function report(
       server: meta.serverKind,
       method: meta.method,
       streamsPerSession,
-      bodyBytes: body.length,
+      bodyBytes: seedBody.length,
       rounds: meta.rounds,
       warmupMs: meta.warmupMs,
       measureMs: meta.measureMs,

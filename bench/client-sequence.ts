@@ -22,6 +22,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchArgs, choiceFlag, countFlag, positiveFlag, runBench } from './lib/benchArgs.js';
 import { measureLoop } from './lib/measureLoop.js';
+import { seedBody } from './lib/seedBody.js';
 import { startServerProcess } from './lib/serverProcess.js';
 import { type LoopClient, startClosedLoop } from './lib/startClosedLoop.js';
 
@@ -41,9 +42,6 @@ GC time per request: whether a client costs more or less after another ran.
 `;
 
 const streamsPerSession = 100;
-const body = Buffer.from(
-  '{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}',
-);
 
 async function main(): Promise<void> {
   const values = benchArgs(usage, {
@@ -75,7 +73,7 @@ async function main(): Promise<void> {
     for (const client of order) {
       const gcBeforeMs = gcMs;
       const run = await measureLoop(
-        () => startClosedLoop(client, server.url, sessions, streamsPerSession, body),
+        () => startClosedLoop(client, server.url, sessions, streamsPerSession, seedBody),
         server.pid,
         warmupMs,
         measureMs,

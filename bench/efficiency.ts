@@ -32,6 +32,7 @@ import { runLoad } from '../src/load/runLoad.js';
 import { benchArgs, choiceFlag, positiveFlag, runBench } from './lib/benchArgs.js';
 import { ownCpuMs, processCpuMs } from './lib/processCpu.js';
 import { appendResult, repoRoot, round } from './lib/results.js';
+import { seedBody } from './lib/seedBody.js';
 import { startServerProcess } from './lib/serverProcess.js';
 
 /** The issue's goals. */
@@ -40,11 +41,6 @@ const goalWireCancels = 0;
 const streams = 100;
 const maxConnections = 4;
 const timeoutMs = 5000;
-/** A 75-byte JSON body, the size of the seed's charging requests. */
-const body = Buffer.from(
-  `{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}`,
-);
-
 /** One configuration: server latency and the offered rate. */
 interface Config {
   readonly name: 'full' | 'scaled';
@@ -84,7 +80,7 @@ async function runConfig(config: Config, durationMs: number): Promise<boolean> {
       maxConnections,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body,
+      body: seedBody,
       capacityTps: boundTps,
     });
   } finally {

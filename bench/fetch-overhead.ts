@@ -49,15 +49,11 @@ import {
 import { type LoopRun, measureLoop, type RoundFigure } from './lib/measureLoop.js';
 import { startRawClosedLoop } from './lib/rawClosedLoop.js';
 import { median } from './lib/results.js';
+import { seedBody } from './lib/seedBody.js';
 import { type ServerProcess, startServerProcess } from './lib/serverProcess.js';
 
 /** Streams in flight per session for every client: the server's SETTINGS_MAX_CONCURRENT_STREAMS. */
 const streamsPerSession = 100;
-
-/** A 75-byte JSON body, the size of the seed's charging requests. */
-const body = Buffer.from(
-  `{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}`,
-);
 
 /** The TLS raw server and the CA that signed its certificate. */
 interface TlsServer {
@@ -106,8 +102,12 @@ async function runClient(
   const ca = server.caPem;
   const start = () =>
     client === 'raw-tls'
-      ? startRawClosedLoop(url, sessions, streamsPerSession, body, { ca, method })
-      : startFetchClosedLoop(`${url}/`, client, sessions, streamsPerSession, { ca, method, body });
+      ? startRawClosedLoop(url, sessions, streamsPerSession, seedBody, { ca, method })
+      : startFetchClosedLoop(`${url}/`, client, sessions, streamsPerSession, {
+          ca,
+          method,
+          body: seedBody,
+        });
   const run = await measureLoop(start, server.process.pid, warmupMs, measureMs);
   totalCompleted += run.totalCompleted;
   return run;
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   const server = await startTlsServer();
   console.log(
     `fetch overhead: closed loop, ${streamsPerSession} streams/session, ` +
-      `${o.method === 'POST' ? `${body.length}-byte POST` : 'GET'}, TLS raw server ` +
+      `${o.method === 'POST' ? `${seedBody.length}-byte POST` : 'GET'}, TLS raw server ` +
       `(pid ${server.process.pid}) at ${server.process.url}; ${o.rounds} rounds of ${o.warmupMs} ms ` +
       `warm-up + ${o.measureMs} ms measured per client; node ${process.version} (fetch's undici ` +
       `${process.versions.undici})`,
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     warmupMs: o.warmupMs,
     measureMs: o.measureMs,
     streamsPerSession,
-    bodyBytes: o.method === 'POST' ? body.length : 0,
+    bodyBytes: o.method === 'POST' ? seedBody.length : 0,
   };
   try {
     for (const sessions of o.sessionCounts) {

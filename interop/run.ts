@@ -83,14 +83,14 @@ interface RunSpec {
 }
 
 const result = (o: Observed) => (o.outcome.kind === 'ok' ? o.outcome.result : undefined);
-/** Timeouts from the report, or from the metrics of a run that hung (so the seed's failure is still judged). */
-const timedOut = (o: Observed): number | undefined =>
-  o.outcome.kind === 'ok' ? o.outcome.result.timedOut : o.outcome.scraped?.timedOut;
+/** A count from the report, or from the metrics of a run that hung (so the seed's failure is still judged). */
+const counted = (o: Observed, key: 'timedOut' | 'cancelledOnWire'): number | undefined =>
+  o.outcome.kind === 'ok' ? o.outcome.result[key] : o.outcome.scraped?.[key];
+const timedOut = (o: Observed) => counted(o, 'timedOut');
+/** RST_STREAM(CANCEL) the client wrote. */
+const rstSent = (o: Observed) => counted(o, 'cancelledOnWire');
 const exited: Bound = { label: 'load exited with a result', ok: (o) => o.outcome.kind === 'ok' };
 const noTimeouts: Bound = { label: '0 timeouts', ok: (o) => timedOut(o) === 0 };
-/** RST_STREAM(CANCEL) the client wrote, from the report or the metrics of a run that hung. */
-const rstSent = (o: Observed): number | undefined =>
-  o.outcome.kind === 'ok' ? o.outcome.result.cancelledOnWire : o.outcome.scraped?.cancelledOnWire;
 /**
  * No cancel on the wire, by both witnesses: nginx logs a RST_STREAM only when it reaches a stream
  * still being served, so the client's own count of those it wrote must be 0 too.

@@ -89,10 +89,13 @@ export class H2flowAgent implements Dispatcher {
       throw new InvalidOptionError('handler', handler, 'an undici dispatch handler object');
     }
     const fallback = this.#fallback;
+    const noH2 = this.#state.noH2;
+    // Read the origin here only once one is known to need it: the client's path reads it below.
     if (
       fallback !== undefined &&
+      noH2.size > 0 &&
       !this.#state.closed &&
-      this.#state.noH2.has(originOrEmpty(opts?.origin))
+      noH2.has(originOrEmpty(opts?.origin))
     ) {
       return fallback.dispatch(opts, handler);
     }

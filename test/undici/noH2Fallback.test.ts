@@ -49,6 +49,14 @@ function fetchVia(dispatcher: unknown, url: string, init: RequestInit = {}): Pro
   return fetch(url, { ...init, dispatcher } as RequestInit);
 }
 
+/** An HTTP/1.1 echo server on http://127.0.0.1:0, and undici's Agent as the fallback; `seen` counts the server's requests. */
+async function http1Origin(): Promise<{ url: string; seen: { requests: number } }> {
+  const seen = { requests: 0 };
+  http1 = createHttpServer(echo(seen));
+  fallback = new Agent();
+  return { url: `http://127.0.0.1:${await listen(http1)}`, seen };
+}
+
 /** A POST whose body is a stream of `chunks`, as an application's upload would be. */
 function postChunks(dispatcher: unknown, url: string, chunks: string[]): Promise<Response> {
   const body = new ReadableStream({
@@ -61,10 +69,7 @@ function postChunks(dispatcher: unknown, url: string, chunks: string[]): Promise
 }
 
 test('an HTTP/1.1 origin on http:// goes to the fallback: the first requests, waiting together, and every later one', async () => {
-  const seen = { requests: 0 };
-  http1 = createHttpServer(echo(seen));
-  const url = `http://127.0.0.1:${await listen(http1)}`;
-  fallback = new Agent();
+  const { url, seen } = await http1Origin();
   agent = createAgent({ timeoutMs: 5000, fallback });
   // Ten at once: they wait together for the origin's first session, and each is handed over.
   const first = await Promise.all(
@@ -86,10 +91,7 @@ test('an HTTP/1.1 origin on http:// goes to the fallback: the first requests, wa
 });
 
 test('the request that finds it out keeps its streamed body: a POST first is answered whole', async () => {
-  const seen = { requests: 0 };
-  http1 = createHttpServer(echo(seen));
-  const url = `http://127.0.0.1:${await listen(http1)}`;
-  fallback = new Agent();
+  const { url, seen } = await http1Origin();
   agent = createAgent({ fallback });
   const post = await postChunks(agent, `${url}/post`, ['{"units":', '1}']);
   expect(post.status).toBe(200);
@@ -111,10 +113,7 @@ test('a TLS origin that selects no h2 by ALPN goes to the fallback', async () =>
 });
 
 test("undici's request (the controller contract) reaches the fallback too", async () => {
-  const seen = { requests: 0 };
-  http1 = createHttpServer(echo(seen));
-  const url = `http://127.0.0.1:${await listen(http1)}`;
-  fallback = new Agent();
+  const { url } = await http1Origin();
   agent = createAgent({ fallback });
   const res = await request(`${url}/undici`, {
     method: 'POST',

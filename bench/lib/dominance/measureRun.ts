@@ -6,6 +6,7 @@
  */
 import type { LoadPolicy } from '../../../src/load/loadOptions.js';
 import { runLoad } from '../../../src/load/runLoad.js';
+import { seedBody } from '../seedBody.js';
 import type { DominanceCondition } from './conditions.js';
 import { goodputBucketMs, type Recovery, recoveryTime } from './recoveryTime.js';
 
@@ -13,7 +14,7 @@ import { goodputBucketMs, type Recovery, recoveryTime } from './recoveryTime.js'
 export const runRequest = {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
-  body: Buffer.from(`{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}`),
+  body: seedBody,
 } as const;
 
 /** What one run measured. */

@@ -6,9 +6,7 @@
  * `stats()`) are the authoritative count where there is one.
  */
 import { type OpenLoopResult, runOpenLoop } from '../openLoop.js';
-
-/** A 75-byte JSON body, the size of the seed's charging requests. */
-export const seedBody = `{"subscriberId":"imsi-001010123456789","ratingGroup":100,"units":1,"p":"x"}`;
+import { seedBodyText } from '../seedBody.js';
 
 /** What one open loop is asked to do. */
 export interface FetchOpenLoopOptions {
@@ -43,7 +41,7 @@ export function runFetchOpenLoop(o: FetchOpenLoopOptions): Promise<FetchOpenLoop
     try {
       const res = await fetch(o.url, {
         method: 'POST',
-        body: seedBody,
+        body: seedBodyText,
         headers: { 'content-type': 'application/json' },
         dispatcher: o.dispatcher,
         ...(o.abortAfterMs === undefined ? {} : { signal: AbortSignal.timeout(o.abortAfterMs) }),
