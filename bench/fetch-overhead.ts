@@ -13,7 +13,10 @@
  * `sessions × streamsPerSession` (100) requests outstanding, each a 75-byte
  * JSON POST (or `--method GET`) whose response body is read to the end.
  * Clients: `raw-tls` (bench/lib/rawClosedLoop.ts), `fetch-agent`,
- * `fetch-undici` and `fetch-noop` (bench/lib/fetchClosedLoop.ts). After one
+ * `fetch-undici`, `fetch-noop` and `fetch-bare` (bench/lib/fetchClosedLoop.ts):
+ * the last is node:http2 with nothing around it, the floor any dispatcher on
+ * node:http2 pays under fetch, so the report also splits the agent's own cost
+ * into that floor and h2flow's share beyond it. After one
  * untimed pass, each round runs every client once, fresh, in an order
  * rotated per round: `warmupMs` unmeasured, then `measureMs` counted. The
  * ratios are taken within each round and reported as medians over rounds
@@ -116,11 +119,12 @@ async function runClient(
 /** The command line, checked. */
 const usage = `
 usage: node .build/bench/fetch-overhead.js [--rounds 5] [--sessions 1,4] [--warmup-ms 1500]
-         [--measure-ms 2000] [--method POST|GET] [--only raw-tls|fetch-agent|fetch-undici|fetch-noop]
+         [--measure-ms 2000] [--method POST|GET] [--only raw-tls|fetch-agent|fetch-undici|fetch-noop|fetch-bare]
 
 Node's global fetch over TLS through h2flow's agent, through undici's own
-HTTP/2, and through a dispatcher that answers at once (fetch's own cost),
-beside raw node:http2: closed loops of 100 requests per session, rotated per
+HTTP/2, through a dispatcher that answers at once (fetch's own cost) and
+through a bare node:http2 dispatcher (the floor any dispatcher on node:http2
+pays), beside raw node:http2: closed loops of 100 requests per session, rotated per
 round. Targets (issue 16): agent ≥ 1.5 × undici's req/s; the agent's own CPU
 (minus the no-op's) ≤ 1.2 × raw's.
 
@@ -183,6 +187,7 @@ async function main(): Promise<void> {
         'fetch-agent': [],
         'fetch-undici': [],
         'fetch-noop': [],
+        'fetch-bare': [],
       };
       // One untimed pass: JIT, fetch's lazily loaded undici, the server's first sessions.
       for (const c of clients) await run(c);

@@ -12,15 +12,18 @@
  *   POST from fetch alone on its connection: a non-idempotent request, or
  *   one whose body is an async iterable (fetch's always is), waits until
  *   nothing else runs there (client-h2.js `busy`). GET multiplexes;
- * - `fetch-noop`: bench/lib/noopDispatcher.ts, no network: fetch's own cost.
+ * - `fetch-noop`: bench/lib/noopDispatcher.ts, no network: fetch's own cost;
+ * - `fetch-bare`: bench/lib/bareDispatcher.ts, node:http2 with nothing
+ *   around it: what any dispatcher on node:http2 pays under fetch.
  */
 import { Agent } from 'undici';
 import { createAgent } from '../../src/undici/index.js';
+import { bareDispatcher } from './bareDispatcher.js';
 import type { ClosedLoop } from './closedLoop.js';
 import { noopDispatcher } from './noopDispatcher.js';
 
 /** The dispatchers the bench puts under `fetch`. */
-export type FetchKind = 'fetch-agent' | 'fetch-undici' | 'fetch-noop';
+export type FetchKind = 'fetch-agent' | 'fetch-undici' | 'fetch-noop' | 'fetch-bare';
 
 /** What every fetch in the loop sends, and how its dispatcher reaches the server. */
 export interface FetchLoopOptions {
@@ -39,12 +42,13 @@ interface Dispatching {
 }
 
 /** The dispatcher of `kind` for `sessions` connections of `streamsPerSession` streams. */
-function dispatcherOf(
+async function dispatcherOf(
   kind: FetchKind,
+  url: string,
   sessions: number,
   streamsPerSession: number,
   ca: string,
-): Dispatching {
+): Promise<Dispatching> {
   if (kind === 'fetch-agent') {
     const agent = createAgent({ policy: 'fixed', connections: sessions, ca });
     return { dispatcher: agent, close: () => agent.close() };
@@ -58,19 +62,29 @@ function dispatcherOf(
     });
     return { dispatcher: agent, close: () => agent.close() };
   }
+  if (kind === 'fetch-bare') {
+    const bare = await bareDispatcher(new URL(url).origin, sessions, ca);
+    return { dispatcher: bare, close: () => bare.close() };
+  }
   const noop = noopDispatcher();
   return { dispatcher: noop, close: () => noop.close() };
 }
 
 /** Starts the loop against `url` (an `https:` URL with its path). */
-export function startFetchClosedLoop(
+export async function startFetchClosedLoop(
   url: string,
   kind: FetchKind,
   sessions: number,
   streamsPerSession: number,
   options: FetchLoopOptions,
-): ClosedLoop {
-  const { dispatcher, close } = dispatcherOf(kind, sessions, streamsPerSession, options.ca);
+): Promise<ClosedLoop> {
+  const { dispatcher, close } = await dispatcherOf(
+    kind,
+    url,
+    sessions,
+    streamsPerSession,
+    options.ca,
+  );
   // @types/node types `dispatcher` as undici's full class; fetch needs only `dispatch`.
   const init = (
     options.method === 'POST'

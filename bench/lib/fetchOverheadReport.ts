@@ -7,7 +7,13 @@ import type { RoundFigure } from './measureLoop.js';
 import { appendResult, formatSpread, median, round, type Spread, spread } from './results.js';
 
 /** The clients of the fetch-overhead bench, in their first round's order. */
-export const fetchBenchClients = ['raw-tls', 'fetch-agent', 'fetch-undici', 'fetch-noop'] as const;
+export const fetchBenchClients = [
+  'raw-tls',
+  'fetch-agent',
+  'fetch-undici',
+  'fetch-noop',
+  'fetch-bare',
+] as const;
 
 /** One client of the fetch-overhead bench. */
 export type FetchBenchClient = (typeof fetchBenchClients)[number];
@@ -33,6 +39,15 @@ export interface FetchTargets {
   readonly agentOwnCpuOverRaw: Spread;
   /** The agent's own CPU per request, µs (median over rounds of agent − noop). */
   readonly agentOwnCpuUs: number;
+  /**
+   * The floor: what a bare node:http2 dispatcher costs beyond the no-op
+   * (fetch-bare − fetch-noop) ÷ raw-tls. Any dispatcher on node:http2 pays it.
+   */
+  readonly floorCpuOverRaw: Spread;
+  /** What the agent costs beyond the floor (fetch-agent − fetch-bare) ÷ raw-tls: h2flow's own. */
+  readonly agentOverFloorCpuOverRaw: Spread;
+  /** fetch through the agent ÷ through the bare dispatcher, req/s. */
+  readonly agentOverBare: Spread;
 }
 
 /** The targets from each round's figures (the same round index across clients). */
@@ -40,12 +55,18 @@ export function fetchTargets(figures: Record<FetchBenchClient, RoundFigure[]>): 
   const agent = figures['fetch-agent'];
   const undici = figures['fetch-undici'];
   const noop = figures['fetch-noop'];
+  const bare = figures['fetch-bare'];
   const raw = figures['raw-tls'];
   const own = agent.map((a, i) => a.cpuUsPerReq - noop[i]!.cpuUsPerReq);
+  const overRaw = (cpu: (i: number) => number): Spread =>
+    spread(raw.map((r, i) => cpu(i) / r.cpuUsPerReq));
   return {
     agentOverUndici: spread(agent.map((a, i) => a.reqPerS / undici[i]!.reqPerS)),
     agentOwnCpuOverRaw: spread(own.map((o, i) => o / raw[i]!.cpuUsPerReq)),
     agentOwnCpuUs: median(own),
+    floorCpuOverRaw: overRaw((i) => bare[i]!.cpuUsPerReq - noop[i]!.cpuUsPerReq),
+    agentOverFloorCpuOverRaw: overRaw((i) => agent[i]!.cpuUsPerReq - bare[i]!.cpuUsPerReq),
+    agentOverBare: spread(agent.map((a, i) => a.reqPerS / bare[i]!.reqPerS)),
   };
 }
 
@@ -93,6 +114,15 @@ export function reportFetchOverhead(
     `  agent's own CPU (fetch-agent − fetch-noop, ${t.agentOwnCpuUs.toFixed(1)} µs/req) ÷ raw-tls: ` +
       `${formatSpread(t.agentOwnCpuOverRaw, 2)} (target ≤ ${goalAgentOwnCpuOverRaw}: ${metText(lightEnough)})`,
   );
+  console.log(
+    `  the floor, a bare node:http2 dispatcher's own CPU (fetch-bare − fetch-noop) ÷ raw-tls: ` +
+      `${formatSpread(t.floorCpuOverRaw, 2)}`,
+  );
+  console.log(
+    `  the agent beyond the floor (fetch-agent − fetch-bare) ÷ raw-tls: ` +
+      `${formatSpread(t.agentOverFloorCpuOverRaw, 2)}; fetch-agent ÷ fetch-bare, req/s: ` +
+      `${formatSpread(t.agentOverBare, 2)}`,
+  );
   appendResult('fetch-overhead', {
     sessions,
     client: 'targets',
@@ -105,6 +135,9 @@ export function reportFetchOverhead(
     agentOwnCpuOverRawMin: round(t.agentOwnCpuOverRaw.min),
     agentOwnCpuOverRawMax: round(t.agentOwnCpuOverRaw.max),
     goalAgentOwnCpuOverRaw,
+    floorCpuOverRaw: round(t.floorCpuOverRaw.median),
+    agentOverFloorCpuOverRaw: round(t.agentOverFloorCpuOverRaw.median),
+    agentOverBare: round(t.agentOverBare.median),
     met: fastEnough && lightEnough,
     ...meta,
   });
