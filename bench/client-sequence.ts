@@ -2,11 +2,12 @@
  * What one client's run leaves behind for the next in the same process
  * (issue 15): runs the closed loops of `--order` one after the other in this
  * process, each against the same raw node:http2 server in its own process,
- * and prints each round's CPU per request, throughput and GC time per
- * request. The client-overhead bench alternates raw, fixed and adaptive in
- * one process; this shows whether a client's cost depends on what ran
- * before it (raw node:http2 read ~11% cheaper after one round of h2flow's
- * fixed client, docs/benchmarks.md).
+ * and prints each round's CPU per request, throughput, and per request the
+ * GC time, bytes allocated and bytes promoted (bench/lib/gcProfile.ts). The
+ * client-overhead bench alternates raw, fixed and adaptive in one process;
+ * this shows whether a client's cost depends on what ran before it (raw
+ * node:http2 read ~11% cheaper after one round of h2flow's fixed client, and
+ * allocates ~1.2 KiB less per request, docs/benchmarks.md).
  *
  * Run sequences in alternating fresh processes and compare the same round:
  *
@@ -18,9 +19,9 @@
  * Nothing is recorded in bench/results: it is a tool for a question, not a goal.
  */
 import { dirname, join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchArgs, choiceFlag, countFlag, positiveFlag, runBench } from './lib/benchArgs.js';
+import { startGcProfile } from './lib/gcProfile.js';
 import { measureLoop } from './lib/measureLoop.js';
 import { seedBody } from './lib/seedBody.js';
 import { startServerProcess } from './lib/serverProcess.js';
@@ -32,8 +33,9 @@ usage: node .build/bench/client-sequence.js --order raw,fixed,raw [--sessions 1]
 
 Runs the closed loops of --order (raw, fixed, adaptive) one after the other in
 this process, 100 POSTs in flight per session, against one raw node:http2
-server in its own process, and prints each round's CPU per request, req/s and
-GC time per request: whether a client costs more or less after another ran.
+server in its own process, and prints each round's CPU per request, req/s,
+and per request the GC time, the bytes allocated and the bytes promoted to
+the old generation: whether a client costs more or less after another ran.
 
   --order LIST       clients in order, comma-separated (required)
   --sessions N       sessions per client (1)
@@ -59,11 +61,6 @@ async function main(): Promise<void> {
   const warmupMs = positiveFlag('warmup-ms', values['warmup-ms']);
   const measureMs = positiveFlag('measure-ms', values['measure-ms']);
 
-  let gcMs = 0;
-  const gc = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcMs += entry.duration;
-  });
-  gc.observe({ entryTypes: ['gc'] });
   const here = dirname(fileURLToPath(import.meta.url));
   const server = await startServerProcess(join(here, 'lib', 'rawServer.js'), [
     String(streamsPerSession),
@@ -71,7 +68,7 @@ async function main(): Promise<void> {
   try {
     const rounds: string[] = [];
     for (const client of order) {
-      const gcBeforeMs = gcMs;
+      const gc = startGcProfile();
       const run = await measureLoop(
         () => startClosedLoop(client, server.url, sessions, streamsPerSession, seedBody),
         server.pid,
@@ -79,14 +76,15 @@ async function main(): Promise<void> {
         measureMs,
       );
       // GC over the whole round (warm-up and drain included), per request completed in it.
-      const gcUsPerReq = ((gcMs - gcBeforeMs) * 1000) / Math.max(1, run.totalCompleted);
+      const g = gc.stop();
+      const per = Math.max(1, run.totalCompleted);
       rounds.push(
-        `${client} ${run.cpuUsPerReq.toFixed(1)} µs (${Math.round(run.reqPerS)}/s, gc ${gcUsPerReq.toFixed(1)} µs)`,
+        `${client} ${run.cpuUsPerReq.toFixed(1)} µs (${Math.round(run.reqPerS)}/s, gc ${((g.gcMs * 1000) / per).toFixed(1)} µs, ` +
+          `allocated ${(g.allocatedBytes / per / 1024).toFixed(1)} KiB, promoted ${(g.promotedBytes / per / 1024).toFixed(1)} KiB)`,
       );
     }
     console.log(rounds.join(' | '));
   } finally {
-    gc.disconnect();
     await server.stop();
   }
 }
