@@ -21,6 +21,9 @@ export type AdmissionVerdict =
   | { readonly admit: true; readonly predictedWaitMs: number }
   | { readonly admit: false; readonly reason: OverloadReason; readonly predictedWaitMs: number };
 
+/** The verdict for a request that waits behind nobody: one frozen object, not one per request. */
+const admittedAtOnce: AdmissionVerdict = Object.freeze({ admit: true, predictedWaitMs: 0 });
+
 /**
  * Admits a request only if it can plausibly complete inside its budget.
  *
@@ -45,5 +48,5 @@ export function admit(input: AdmissionInput): AdmissionVerdict {
   if (!(predictedWaitMs + Math.max(0, input.serviceP99Ms) <= input.remainingBudgetMs)) {
     return { admit: false, reason: 'deadline', predictedWaitMs };
   }
-  return { admit: true, predictedWaitMs };
+  return predictedWaitMs === 0 ? admittedAtOnce : { admit: true, predictedWaitMs };
 }

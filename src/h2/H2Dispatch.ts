@@ -31,6 +31,26 @@ const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
 const endsWithHeaders = Object.freeze({ endStream: true });
 const hasBody = Object.freeze({ endStream: false });
 
+/** Headers before any arrive, one object for every dispatch. */
+const noHeaders: ResponseHeaders = Object.freeze({});
+
+/** The body of a response without DATA. */
+const emptyBody = Buffer.alloc(0);
+
+/** The facts of the stream closing now (see `#finish`). */
+const closeFacts: { -readonly [K in keyof StreamCloseFacts]: StreamCloseFacts[K] } = {
+  atMs: 0,
+  cancelled: undefined,
+  tooLarge: undefined,
+  bodyFailed: undefined,
+  response: undefined,
+  streamId: undefined,
+  goaway: undefined,
+  rstCode: undefined,
+  sessionDestroyed: false,
+  error: undefined,
+};
+
 /** Where a stream keeps the dispatch its shared listeners report to. */
 const dispatchOf = Symbol('h2flow.dispatch');
 
@@ -61,9 +81,10 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
   #done = false;
   #windowStalled = false;
   #status: number | undefined;
-  #headers: ResponseHeaders = {};
+  #headers: ResponseHeaders = noHeaders;
   #contentLength: number | undefined;
-  #chunks: Buffer[] = [];
+  /** The body's chunks, made at the first one (most responses have one). */
+  #chunks: Buffer[] | undefined;
   #bytes = 0;
   #trailers: IncomingHttpHeaders | undefined;
   /** Set for a streaming listener: where the body goes instead of `#chunks`. */
@@ -118,7 +139,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
       if (this.#session.unusable) return 'session-unusable';
       this.#error = error as Error;
       // Report after `dispatch` returned the handle, never from inside it.
-      queueMicrotask(() => this.#finish(this.#facts()));
+      queueMicrotask(() => this.#finish());
       return 'opened';
     }
     this.#stream = stream;
@@ -194,7 +215,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     const stream = this.#stream;
     if (stream === undefined) {
       this.#cancelled = { atMs, onWire: false };
-      this.#finish(this.#facts(atMs));
+      this.#finish(atMs);
       return;
     }
     this.#cancelled = { atMs, onWire: !stream.closed };
@@ -253,6 +274,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     this.#bytes += chunk.byteLength;
     if (this.#streamed !== undefined) this.#streamed.data(chunk);
     else if (this.#bytes > this.#request.maxResponseBytes) this.#protectiveReset(this.#bytes);
+    else if (this.#chunks === undefined) this.#chunks = [chunk];
     else this.#chunks.push(chunk);
   }
 
@@ -264,7 +286,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
   #protectiveReset(bytes: number): void {
     if (this.#cancelled !== undefined || this.#tooLarge !== undefined) return;
     this.#tooLarge = { atMs: this.#scheduler.now(), bytes, limit: this.#request.maxResponseBytes };
-    this.#chunks = [];
+    this.#chunks = undefined;
     this.#stream?.close(NGHTTP2_CANCEL);
   }
 
@@ -289,42 +311,46 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
       status: this.#status,
       headers: this.#headers,
       // A streaming listener has (or is about to have) the chunks: its body is empty.
-      body: this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks),
+      body: bodyOf(this.#chunks),
       atMs: this.#scheduler.now(),
       trailers: this.#trailers === undefined ? undefined : withoutPseudoHeaders(this.#trailers),
     };
-    this.#chunks = [];
+    this.#chunks = undefined;
   }
 
   #onClose(): void {
     this.#session.streams.delete(this);
     this.#stopBody?.();
     // A streamed response whose last chunks wait for a paused listener ends once it has them.
-    if (this.#streamed !== undefined) this.#streamed.whenDrained(() => this.#finish(this.#facts()));
+    if (this.#streamed !== undefined) this.#streamed.whenDrained(() => this.#finish());
     // A complete response is the outcome, with its own end time: no clock read for the close.
-    else this.#finish(this.#facts(this.#response?.atMs));
+    else this.#finish(this.#response?.atMs);
   }
 
-  /** What the stream's close is judged by (classifyStreamClose), at `atMs` (now by default). */
-  #facts(atMs = this.#scheduler.now()): StreamCloseFacts {
-    return {
-      atMs,
-      cancelled: this.#cancelled,
-      tooLarge: this.#tooLarge,
-      bodyFailed: this.#bodyFailed,
-      response: this.#response,
-      streamId: this.#stream?.id,
-      goaway: this.#goaway,
-      rstCode: this.#stream?.rstCode,
-      sessionDestroyed: this.#session.destroyed,
-      error: this.#error,
-    };
-  }
-
-  #finish(facts: StreamCloseFacts): void {
+  /**
+   * Reports the stream's one outcome: how it closed, judged by
+   * classifyStreamClose at `atMs` (now by default). The facts go in one
+   * object for every dispatch, rewritten per close and emptied of what they
+   * hold once judged (the judge keeps none of it).
+   */
+  #finish(atMs = this.#scheduler.now()): void {
     if (this.#done) return;
     this.#done = true;
-    const outcome: DispatchOutcome = classifyStreamClose(facts);
+    const f = closeFacts;
+    f.atMs = atMs;
+    f.cancelled = this.#cancelled;
+    f.tooLarge = this.#tooLarge;
+    f.bodyFailed = this.#bodyFailed;
+    f.response = this.#response;
+    f.streamId = this.#stream?.id;
+    f.goaway = this.#goaway;
+    f.rstCode = this.#stream?.rstCode;
+    f.sessionDestroyed = this.#session.destroyed;
+    f.error = this.#error;
+    const outcome: DispatchOutcome = classifyStreamClose(f);
+    f.response = undefined;
+    f.error = undefined;
+    f.goaway = undefined;
     this.#listener.onDone(outcome);
   }
 }
@@ -348,4 +374,10 @@ function withoutPseudoHeaders(headers: IncomingHttpHeaders): ResponseHeaders {
     if (name.charCodeAt(0) !== 0x3a) copy[name] = headers[name];
   }
   return copy;
+}
+
+/** A response's chunks as one Buffer, without a copy when there is one. */
+function bodyOf(chunks: Buffer[] | undefined): Buffer {
+  if (chunks === undefined) return emptyBody;
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }

@@ -100,6 +100,8 @@ export class Limiter {
   #lastWindow: ControlWindow | undefined;
   /** Service p99 of the latest window that had one, ms (0 until then). */
   #serviceP99Ms = 0;
+  /** What {@link #estimate} hands admission, rewritten per request. */
+  readonly #drainEstimate = { drainRateTps: 0, serviceP99Ms: 0 };
   /** Whether any window has seen a completion: until then nothing says how fast the queue drains. */
   #drainMeasured = false;
   #connectionsTarget: number;
@@ -409,10 +411,11 @@ export class Limiter {
     const w = this.#lastWindow;
     const completedTps = w && w.durationMs > 0 ? (w.completed * 1000) / w.durationMs : 0;
     const unmeasured = this.#drainMeasured ? (this.#gate?.rateTps ?? 0) : Infinity;
-    return {
-      drainRateTps: completedTps > 0 ? completedTps : unmeasured,
-      serviceP99Ms: this.#serviceP99Ms,
-    };
+    // One object, rewritten per request: admission reads it at once and keeps nothing.
+    const e = this.#drainEstimate;
+    e.drainRateTps = completedTps > 0 ? completedTps : unmeasured;
+    e.serviceP99Ms = this.#serviceP99Ms;
+    return e;
   }
 
   #checkIdle(): void {

@@ -1,4 +1,4 @@
-import { type AdmissionVerdict, admit } from '../core/admission.js';
+import { type AdmissionInput, type AdmissionVerdict, admit } from '../core/admission.js';
 
 /** Options of an {@link AdmissionQueue}. */
 export interface AdmissionQueueOptions {
@@ -74,8 +74,19 @@ export class AdmissionQueue<T> {
   #stale: Entry<T>[] = [];
   #staleDead = 0;
 
+  /** What {@link judge} asks admission, rewritten per request. */
+  readonly #input: { -readonly [K in keyof AdmissionInput]: AdmissionInput[K] };
+
   constructor(options: AdmissionQueueOptions) {
     this.#options = options;
+    this.#input = {
+      remainingBudgetMs: 0,
+      queueLength: 0,
+      maxQueueLength: 0,
+      drainRateTps: 0,
+      serviceP99Ms: 0,
+      maxQueueWaitMs: 0,
+    };
   }
 
   /** Items waiting. */
@@ -96,14 +107,15 @@ export class AdmissionQueue<T> {
    */
   judge(remainingBudgetMs: number, estimate: DrainEstimate): AdmissionVerdict {
     const o = this.#options;
-    return admit({
-      remainingBudgetMs: o.deadlineAware ? remainingBudgetMs : Infinity,
-      queueLength: this.#live,
-      maxQueueLength: o.maxQueueLength,
-      drainRateTps: estimate.drainRateTps,
-      serviceP99Ms: o.deadlineAware ? estimate.serviceP99Ms : 0,
-      maxQueueWaitMs: o.deadlineAware ? o.maxQueueWaitMs : Infinity,
-    });
+    // One input object, rewritten per request: `admit` is pure and keeps nothing.
+    const input = this.#input;
+    input.remainingBudgetMs = o.deadlineAware ? remainingBudgetMs : Infinity;
+    input.queueLength = this.#live;
+    input.maxQueueLength = o.maxQueueLength;
+    input.maxQueueWaitMs = o.deadlineAware ? o.maxQueueWaitMs : Infinity;
+    input.drainRateTps = estimate.drainRateTps;
+    input.serviceP99Ms = o.deadlineAware ? estimate.serviceP99Ms : 0;
+    return admit(input);
   }
 
   /** Enqueues an item admission admitted ({@link judge}) at the tail. */
