@@ -110,6 +110,9 @@ async function measureH2load(
     // Over warm-up and measurement together: h2load reports only its own rate.
     serverCore: srv0 === undefined || srv1 === undefined ? Number.NaN : (srv1 - srv0) / elapsed,
     failed: r.failed,
+    // h2load is another process: nothing of this one's heap to report.
+    allocatedBytesPerReq: Number.NaN,
+    promotedBytesPerReq: Number.NaN,
   };
 }
 

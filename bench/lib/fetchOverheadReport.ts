@@ -79,16 +79,21 @@ export function reportFetchOverhead(
   meta: FetchBenchMeta,
 ): void {
   console.log(`\n${sessions} session${sessions === 1 ? '' : 's'} (${meta.method}):`);
-  console.log('  client        req/s, median (min–max)   CPU µs/req (min–max)   server core');
+  console.log(
+    '  client        req/s, median (min–max)   CPU µs/req (min–max)   server core   KiB/req allocated, promoted',
+  );
   for (const c of fetchBenchClients) {
     const f = figures[c];
     const rate = spread(f.map((x) => x.reqPerS));
     const cpu = spread(f.map((x) => x.cpuUsPerReq));
     const core = median(f.map((x) => x.serverCore));
     const failed = f.reduce((s, x) => s + x.failed, 0);
+    const allocatedKiB = median(f.map((x) => x.allocatedBytesPerReq)) / 1024;
+    const promotedKiB = median(f.map((x) => x.promotedBytesPerReq)) / 1024;
     console.log(
       `  ${c.padEnd(12)}  ${formatSpread(rate, 0).padStart(24)}  ${formatSpread(cpu, 1).padStart(21)}` +
         `  ${c === 'fetch-noop' || Number.isNaN(core) ? '—'.padStart(11) : `${Math.round(core * 100)}%`.padStart(11)}` +
+        `  ${allocatedKiB.toFixed(1).padStart(8)}, ${promotedKiB.toFixed(1)}` +
         (failed > 0 ? `  (${failed} failed)` : ''),
     );
     appendResult('fetch-overhead', {
@@ -98,6 +103,8 @@ export function reportFetchOverhead(
       reqPerSMin: Math.round(rate.min),
       reqPerSMax: Math.round(rate.max),
       cpuUsPerReq: round(cpu.median, 1),
+      allocatedKiBPerReq: round(allocatedKiB, 1),
+      promotedKiBPerReq: round(promotedKiB, 1),
       serverCore: round(core, 2),
       failed,
       ...meta,

@@ -4,6 +4,7 @@
  * start), then `measureMs` counted, then stopped and drained.
  */
 import type { ClosedLoop } from './closedLoop.js';
+import { startGcProfile } from './gcProfile.js';
 import { ownCpuMs, processCpuMs } from './processCpu.js';
 
 /** One client's figures in one round. */
@@ -14,6 +15,10 @@ export interface RoundFigure {
   /** Server CPU over the measured part, as a fraction of one core. */
   readonly serverCore: number;
   readonly failed: number;
+  /** Bytes this process allocated per answered request over the measured part (bench/lib/gcProfile.ts). */
+  readonly allocatedBytesPerReq: number;
+  /** Bytes its scavenges promoted to the old generation per answered request, likewise. */
+  readonly promotedBytesPerReq: number;
 }
 
 /** {@link RoundFigure} with the requests the loop completed in all, warm-up included. */
@@ -40,7 +45,9 @@ export async function measureLoop(
   const cpu0 = ownCpuMs();
   const srv0 = serverPid === undefined ? undefined : processCpuMs(serverPid);
   const t0 = performance.now();
+  const gc = startGcProfile();
   await sleep(measureMs);
+  const g = gc.stop();
   const c1 = loop.completed;
   const f1 = loop.failed;
   const cpu1 = ownCpuMs();
@@ -54,6 +61,8 @@ export async function measureLoop(
     cpuUsPerReq: ((cpu1 - cpu0) * 1000) / Math.max(1, done),
     serverCore: srv0 === undefined || srv1 === undefined ? Number.NaN : (srv1 - srv0) / elapsed,
     failed: f1 - f0,
+    allocatedBytesPerReq: g.allocatedBytes / Math.max(1, done),
+    promotedBytesPerReq: g.promotedBytes / Math.max(1, done),
     totalCompleted: loop.completed,
   };
 }
