@@ -13,6 +13,7 @@
  * is h2flow's own.
  */
 import { type ClientHttp2Session, connect, constants } from 'node:http2';
+import { rawHeaders } from '../../src/undici/handlerSink.js';
 import type { DispatchOptions, LegacyHandler } from '../../src/undici/undiciHandlers.js';
 
 /** The bare dispatcher: `fetch(url, { dispatcher })`. */
@@ -87,14 +88,9 @@ async function send(
   let early: Buffer[] | undefined = [];
   stream.on('response', (h) => {
     const status = Number(h[':status']);
-    const raw: Buffer[] = [];
-    for (const name in h) {
-      if (name[0] === ':') continue;
-      const value = h[name];
-      for (const v of Array.isArray(value) ? value : [String(value)])
-        raw.push(Buffer.from(name), Buffer.from(v));
-    }
-    handler.onHeaders?.(status, raw, () => {}, '');
+    // `:status` is the one pseudo-header a response carries; the rest go as undici's raw pairs.
+    delete h[':status'];
+    handler.onHeaders?.(status, rawHeaders(h), () => {}, '');
     const held = early!;
     early = undefined;
     for (const chunk of held) handler.onData?.(chunk);

@@ -62,7 +62,7 @@ export function fetchTargets(figures: Record<FetchBenchClient, RoundFigure[]>): 
     spread(raw.map((r, i) => cpu(i) / r.cpuUsPerReq));
   return {
     agentOverUndici: spread(agent.map((a, i) => a.reqPerS / undici[i]!.reqPerS)),
-    agentOwnCpuOverRaw: spread(own.map((o, i) => o / raw[i]!.cpuUsPerReq)),
+    agentOwnCpuOverRaw: overRaw((i) => own[i]!),
     agentOwnCpuUs: median(own),
     floorCpuOverRaw: overRaw((i) => bare[i]!.cpuUsPerReq - noop[i]!.cpuUsPerReq),
     agentOverFloorCpuOverRaw: overRaw((i) => agent[i]!.cpuUsPerReq - bare[i]!.cpuUsPerReq),
