@@ -49,9 +49,14 @@ export class OfferedLoad {
     return this.#segment?.rateTps ?? 0;
   }
 
-  /** Offers `rateTps` from now on; a new segment starts only when the rate changes. */
+  /**
+   * Offers `rateTps` from now on; a new segment starts only when the rate
+   * changes, after the old one has sent everything due up to now (so a late
+   * timer tick never drops arrivals at the change).
+   */
   setRateTps(rateTps: number): void {
     if (!(rateTps > 0) || rateTps === this.#segment?.rateTps) return;
+    this.#tick();
     this.#segment = {
       startMs: realTimeScheduler.now(),
       rateTps,
@@ -62,8 +67,12 @@ export class OfferedLoad {
     if (this.#timer === undefined) this.#timer = setInterval(() => this.#tick(), tickMs);
   }
 
-  /** Stops offering; requests already sent settle on their own. */
+  /**
+   * Stops offering, after sending every request due up to now; requests
+   * already sent settle on their own.
+   */
   stop(): void {
+    this.#tick();
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.#segment = undefined;

@@ -27,28 +27,26 @@ test('offers each rate open loop from the moment it is set, and stops when told'
   });
   const load = new OfferedLoad(client, { path: '/offered' });
   expect(load.rateTps).toBe(0);
-  const t0 = realTimeScheduler.now();
-  load.setRateTps(200);
+  // Each segment starts, and each flush happens, between the clock readings around the call.
+  const now = () => realTimeScheduler.now();
+  const [t0, t0After] = [now(), (load.setRateTps(200), now())];
   await sleep(500);
+  const [changedMs, changedAfterMs] = [now(), (load.setRateTps(600), now())];
   const atChange = load.sent;
-  const changedMs = realTimeScheduler.now();
-  load.setRateTps(600);
   await sleep(500);
-  load.stop();
-  const stoppedMs = realTimeScheduler.now();
+  const [stoppedMs, stoppedAfterMs] = [now(), (load.stop(), now())];
   const sent = load.sent;
   await sleep(100);
   expect(load.sent).toBe(sent);
   expect(load.rateTps).toBe(0);
   await client.close();
-  // Request i of a segment is due at start + i / rate, the first one at once.
-  const first = Math.floor(((changedMs - t0) * 200) / 1000) + 1;
-  const second = Math.floor(((stoppedMs - changedMs) * 600) / 1000) + 1;
-  // A 2 ms tick may leave the last few due requests unsent when it stops.
-  expect(atChange).toBeGreaterThanOrEqual(first - 2);
-  expect(atChange).toBeLessThanOrEqual(first + 1);
-  expect(sent - atChange).toBeGreaterThanOrEqual(second - 3);
-  expect(sent - atChange).toBeLessThanOrEqual(second + 1);
+  // Request i of a segment is due at start + i / rate, the first one at once; a change
+  // and a stop first send what is due, however late the 2 ms timer ran.
+  const due = (rateTps: number, ms: number) => Math.floor((ms * rateTps) / 1000) + 1;
+  expect(atChange).toBeGreaterThanOrEqual(due(200, changedMs - t0After));
+  expect(atChange).toBeLessThanOrEqual(due(200, changedAfterMs - t0));
+  expect(sent - atChange).toBeGreaterThanOrEqual(due(600, stoppedMs - changedAfterMs));
+  expect(sent - atChange).toBeLessThanOrEqual(due(600, stoppedAfterMs - changedMs));
   expect(load.settled).toBe(sent);
   expect(server.stats().streamsCompleted).toBe(sent);
 });
@@ -75,4 +73,23 @@ test('ignores a rate that is not positive, and a repeat of the current rate keep
   const due = Math.floor(((realTimeScheduler.now() - startMs) * 100) / 1000) + 1;
   expect(load.sent).toBeGreaterThanOrEqual(due - 1);
   expect(load.sent).toBeLessThanOrEqual(due);
+});
+
+test('a stop sends what was due before it, even when the timer has not run', async () => {
+  server = await startTestServer({ latencyMs: 1 });
+  client = createClient(server.url, {
+    scheduler: realTimeScheduler,
+    policy: 'fixed',
+    connections: 1,
+  });
+  const load = new OfferedLoad(client, {});
+  const startMs = realTimeScheduler.now();
+  load.setRateTps(1000);
+  // Block the event loop: no tick can run while 30 ms of arrivals fall due.
+  while (realTimeScheduler.now() - startMs < 30) {}
+  load.stop();
+  const due = Math.floor((realTimeScheduler.now() - startMs) * 1) + 1;
+  expect(load.sent).toBeGreaterThanOrEqual(due - 1);
+  expect(load.sent).toBeLessThanOrEqual(due);
+  expect(load.sent).toBeGreaterThanOrEqual(31);
 });
