@@ -15,6 +15,7 @@
 import { type ClientHttp2Session, connect, constants } from 'node:http2';
 import { rawHeaders } from '../../src/undici/handlerSink.js';
 import type { DispatchOptions, LegacyHandler } from '../../src/undici/undiciHandlers.js';
+import { bodyFollows, endsWithHeaders } from './requestOptions.js';
 
 /** The bare dispatcher: `fetch(url, { dispatcher })`. */
 export interface BareDispatcher {
@@ -81,7 +82,7 @@ async function send(
   if (Array.isArray(given))
     for (let i = 0; i < given.length; i += 2) headers[given[i]!] = given[i + 1]!;
   else if (given != null) for (const name in given) headers[name.toLowerCase()] = given[name]!;
-  const stream = session.request(headers, { endStream: body === undefined });
+  const stream = session.request(headers, body === undefined ? endsWithHeaders : bodyFollows);
   cancel = () => stream.close(constants.NGHTTP2_CANCEL);
   let failed: Error | undefined;
   // node:http2 emits 'response' a tick after the HEADERS were read, and DATA read with them comes first.

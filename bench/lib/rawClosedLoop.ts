@@ -10,6 +10,7 @@
  */
 import { type ClientHttp2Session, connect } from 'node:http2';
 import type { ClosedLoop } from './closedLoop.js';
+import { bodyFollows, endsWithHeaders } from './requestOptions.js';
 
 /** How the raw loop reaches its server and what it sends. */
 export interface RawLoopOptions {
@@ -36,7 +37,7 @@ export async function startRawClosedLoop(
   const headers = post
     ? { ':method': 'POST', ':path': '/', 'content-type': 'application/json' }
     : { ':method': 'GET', ':path': '/' };
-  const requestOptions = { endStream: !post };
+  const requestOptions = post ? bodyFollows : endsWithHeaders;
   const tls = options.ca === undefined ? {} : { ca: options.ca };
   const list: ClientHttp2Session[] = await Promise.all(
     Array.from(
