@@ -31,8 +31,9 @@
  * `--isolate` runs every round of raw, fixed and adaptive in a fresh process
  * (bench/lib/isolatedLoop.ts), still rotated per round against the one
  * server: node:http2's own cost depends on what ran before it in a process
- * (a raw loop costs less after h2flow's client has run beside it), so a
- * shared process compares h2flow with a raw loop that h2flow's run sped up.
+ * (h2flow's transport allocates ~1 KiB a request more once a raw loop has
+ * run beside it), so a shared process measures h2flow as part of a larger
+ * program and `--isolate` measures it alone.
  *
  * Build and run: `tsc -p tsconfig.bench.json && node .build/bench/client-overhead.js`
  * (or `make bench`). Flags: `--rounds N` (5), `--sessions 1,4`, `--isolate`,

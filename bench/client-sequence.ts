@@ -5,9 +5,10 @@
  * and prints each round's CPU per request, throughput, and per request the
  * GC time, bytes allocated and bytes promoted (bench/lib/gcProfile.ts). The
  * client-overhead bench alternates raw, fixed and adaptive in one process;
- * this shows whether a client's cost depends on what ran before it (raw
- * node:http2 read ~11% cheaper after one round of h2flow's fixed client, and
- * allocates ~1.2 KiB less per request, docs/benchmarks.md).
+ * this shows whether a client's cost depends on what ran before it (h2flow's
+ * fixed client allocates ~1 KiB a request more after a raw round than in a
+ * process of its own; raw did the opposite until it passed frozen request
+ * options as h2flow does, docs/benchmarks.md, "What ran before, found").
  *
  * Run sequences in alternating fresh processes and compare the same round:
  *

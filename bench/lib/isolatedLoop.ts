@@ -4,11 +4,11 @@
  * and prints its {@link RoundFigure} as one JSON line.
  *
  * Why a process per round: what node:http2 costs depends on what ran before
- * it in the same process. A raw loop alone settles at ~45 µs of CPU a
- * request; the same loop in a process where h2flow's client has run costs
- * 33–38 µs (docs/benchmarks.md, "The hot path: one process per round"). A
- * round in a fresh process measures each client as the program that runs
- * it would: its own JIT and heap, nothing inherited from the other clients.
+ * it in the same process. h2flow's transport allocates ~1 KiB a request
+ * more once a raw loop has run in its process (docs/benchmarks.md, "What
+ * ran before, found"). A round in a fresh process measures each client as
+ * the program that runs it alone would: its own JIT and heap, nothing
+ * inherited from the other clients.
  */
 import { spawn } from 'node:child_process';
 import type { RoundFigure } from './measureLoop.js';

@@ -66,6 +66,8 @@ const standardMethods: ReadonlySet<unknown> = new Set([
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 /** NUL, CR or LF: a malformed field value (RFC 9113 §8.2.1). */
 const badValue = /[\0\r\n]/;
+/** Whitespace, which a request target never holds (RFC 9112 §3.2); one object, not one per request. */
+const whitespace = /\s/;
 
 /**
  * Validates and normalises a caller's request. Throws an `InvalidOptionError`
@@ -83,7 +85,11 @@ export function normalizeRequest(request: ClientRequest): NormalizedRequest {
   const given = request.method ?? (body === undefined ? 'GET' : 'POST');
   const method = standardMethods.has(given) ? given : otherMethod(given);
   const path = request.path ?? '/';
-  if (typeof path !== 'string' || !(path.startsWith('/') || path === '*') || /[\s]/.test(path)) {
+  if (
+    typeof path !== 'string' ||
+    !(path.startsWith('/') || path === '*') ||
+    whitespace.test(path)
+  ) {
     throw new InvalidOptionError(
       'request.path',
       path,
