@@ -101,6 +101,8 @@ export interface LedgerServer {
   readonly goawaysSent: number;
   /** Streams received on a session while it already had at least its acknowledged limit open. */
   readonly limitViolations: number;
+  /** Streams received and not yet taken up (see `commitDelayMs`), on every live session. */
+  readonly waitingCount: number;
   /**
    * Sends GOAWAY(`code`) on every live session with last-stream-id = the
    * highest stream taken up there (or `lastStreamId` when given); streams
@@ -149,6 +151,12 @@ class Ledger implements LedgerServer {
   readonly #timers = new Set<NodeJS.Timeout>();
   #settings: Settings;
   #port = 0;
+
+  get waitingCount(): number {
+    let n = 0;
+    for (const [session, state] of this.#state) if (!session.closed) n += state.waiting.size;
+    return n;
+  }
 
   constructor(options: LedgerServerOptions) {
     this.#options = options;
