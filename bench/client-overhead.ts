@@ -119,19 +119,24 @@ async function measureH2load(
 
 const usage = `
 usage: node .build/bench/client-overhead.js [--rounds 5] [--sessions 1,4] [--server raw|h2flow]
-         [--warmup-ms 1500] [--measure-ms 2000] [--isolate] [--only raw|fixed|adaptive|h2load]
+         [--warmup-ms 1500] [--measure-ms 2000] [--isolate]
+         [--only raw|transport|fixed|adaptive|h2load]
 
 h2flow's CPU per request and throughput as ratios of a raw node:http2 client's:
 closed loops of 100 streams per session, 75-byte POSTs, one server in its own
 process, clients rotated per round. Goal (issue 15): CPU ≤ 1.15 × raw and
-req/s ≥ 0.9 × raw. h2load rows appear when nghttp2-client is installed.
+req/s ≥ 0.9 × raw, for fixed and adaptive. The transport row is h2flow's
+node:http2 transport alone (no limiter, no client), to split the cost; it has
+no goal. Each row also gives the KiB the process allocated per request, which
+repeats to a tenth where CPU moves by ±10%. h2load rows appear when
+nghttp2-client is installed.
 
   --rounds N         rounds per session count (5); 15 steadies the medians here
   --sessions LIST    session counts, comma-separated (1,4)
   --server S         raw (node:http2 answering at once) or h2flow (h2flow serve)
   --warmup-ms N      unmeasured time per client and round (1500)
   --measure-ms N     measured time per client and round (2000)
-  --isolate          each round of raw, fixed and adaptive in a fresh process
+  --isolate          each round of every client in a fresh process
   --only CLIENT      that client alone, nothing recorded (for node --cpu-prof)
 `;
 
@@ -154,7 +159,13 @@ async function main(): Promise<void> {
   const only =
     values.only === undefined
       ? undefined
-      : choiceFlag<ClientName>('only', values.only, ['raw', 'fixed', 'adaptive', 'h2load']);
+      : choiceFlag<ClientName>('only', values.only, [
+          'raw',
+          'transport',
+          'fixed',
+          'adaptive',
+          'h2load',
+        ]);
   const rounds = countFlag('rounds', values.rounds);
   const sessionCounts = countsFlag('sessions', values.sessions);
   const warmupMs = positiveFlag('warmup-ms', values['warmup-ms']);
@@ -179,7 +190,7 @@ async function main(): Promise<void> {
   const clients: ClientName[] =
     only !== undefined
       ? [only]
-      : ['raw', 'fixed', 'adaptive', ...(withH2load ? ['h2load' as const] : [])];
+      : ['raw', 'transport', 'fixed', 'adaptive', ...(withH2load ? ['h2load' as const] : [])];
   console.log(
     `client overhead: closed loop, ${streamsPerSession} streams/session, ${seedBody.length}-byte POST, ` +
       `${serverKind} server (pid ${server.pid}) at ${server.url}; ${rounds} rounds of ` +
@@ -192,6 +203,7 @@ async function main(): Promise<void> {
     for (const sessions of sessionCounts) {
       const figures: Record<ClientName, RoundFigure[]> = {
         raw: [],
+        transport: [],
         fixed: [],
         adaptive: [],
         h2load: [],
@@ -250,7 +262,12 @@ async function main(): Promise<void> {
 /** `--child`: one round of one client in this process, its figure printed as a JSON line (bench/lib/isolatedLoop.ts). */
 async function runChild(values: Record<string, string | boolean | undefined>): Promise<void> {
   const r = childRound(values);
-  const client = choiceFlag<LoopClient>('child', r.client, ['raw', 'fixed', 'adaptive']);
+  const client = choiceFlag<LoopClient>('child', r.client, [
+    'raw',
+    'transport',
+    'fixed',
+    'adaptive',
+  ]);
   const figure = await measureLoop(
     () => startClosedLoop(client, r.url, r.sessions, streamsPerSession, seedBody),
     r.serverPid,
@@ -276,7 +293,7 @@ function report(
   const raw = figures.raw;
   console.log(`\n${sessions} session${sessions === 1 ? '' : 's'}:`);
   console.log(
-    '  client    req/s (median)  ÷ raw, median (min–max)  CPU µs/req  ÷ raw CPU  server core',
+    '  client     req/s (median)  ÷ raw, median (min–max)  CPU µs/req  ÷ raw CPU  server core  KiB/req allocated, promoted',
   );
   for (const c of clients) {
     const f = figures[c];
@@ -284,26 +301,34 @@ function report(
     const cpu = median(f.map((x) => x.cpuUsPerReq));
     const cpuRatio = median(f.map((x, i) => x.cpuUsPerReq / raw[i]!.cpuUsPerReq));
     const core = median(f.map((x) => x.serverCore));
+    const allocatedKiB = median(f.map((x) => x.allocatedBytesPerReq)) / 1024;
+    const promotedKiB = median(f.map((x) => x.promotedBytesPerReq)) / 1024;
     const failed = f.reduce((s, x) => s + x.failed, 0);
+    const dash = (v: number, digits: number, width: number): string =>
+      (Number.isNaN(v) ? '—' : v.toFixed(digits)).padStart(width);
     console.log(
-      `  ${c.padEnd(9)} ${Math.round(median(f.map((x) => x.reqPerS)))
+      `  ${c.padEnd(10)}${Math.round(median(f.map((x) => x.reqPerS)))
         .toLocaleString('en')
         .padStart(
           14,
-        )}  ${formatSpread(ratio).padStart(23)}  ${Number.isNaN(cpu) ? '—'.padStart(10) : cpu.toFixed(1).padStart(10)}  ${Number.isNaN(cpuRatio) ? '—'.padStart(9) : cpuRatio.toFixed(2).padStart(9)}  ${Number.isNaN(core) ? '—' : `${Math.round(core * 100)}%`}` +
+        )}  ${formatSpread(ratio).padStart(23)}  ${dash(cpu, 1, 10)}  ${dash(cpuRatio, 2, 9)}  ` +
+        `${(Number.isNaN(core) ? '—' : `${Math.round(core * 100)}%`).padStart(11)}  ` +
+        `${dash(allocatedKiB, 1, 8)}, ${Number.isNaN(promotedKiB) ? '—' : promotedKiB.toFixed(1)}` +
         (failed > 0 ? `  (${failed} failed)` : ''),
     );
     if (c === 'raw') continue;
-    const goal = c === 'h2load' ? undefined : goalRatio;
+    const goal = c === 'h2load' || c === 'transport' ? undefined : goalRatio;
     appendResult('client-overhead', {
       sessions,
       client: c,
       ratio: round(ratio.median),
       ratioMin: round(ratio.min),
       ratioMax: round(ratio.max),
-      ...(goal === undefined
-        ? { note: 'h2flow-fixed ÷ h2load is in h2flowOverH2load' }
-        : { goalRatio: goal }),
+      ...(goal !== undefined
+        ? { goalRatio: goal }
+        : c === 'h2load'
+          ? { note: 'h2flow-fixed ÷ h2load is in h2flowOverH2load' }
+          : { note: "h2flow's transport alone, no limiter: no goal" }),
       ...(c === 'h2load'
         ? {
             h2flowOverH2load: round(median(figures.fixed.map((x, i) => x.reqPerS / f[i]!.reqPerS))),
@@ -314,6 +339,12 @@ function report(
         : { cpuRatio: round(cpuRatio) }),
       reqPerS: Math.round(median(f.map((x) => x.reqPerS))),
       rawReqPerS: Math.round(median(raw.map((x) => x.reqPerS))),
+      ...(Number.isNaN(allocatedKiB)
+        ? {}
+        : {
+            allocatedKiBPerReq: round(allocatedKiB, 1),
+            rawAllocatedKiBPerReq: round(median(raw.map((x) => x.allocatedBytesPerReq)) / 1024, 1),
+          }),
       serverCore: round(core, 2),
       server: meta.serverKind,
       method: meta.method,

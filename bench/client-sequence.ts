@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   });
   const order = (values.order ?? '')
     .split(',')
-    .map((c) => choiceFlag<LoopClient>('order', c, ['raw', 'fixed', 'adaptive']));
+    .map((c) => choiceFlag<LoopClient>('order', c, ['raw', 'transport', 'fixed', 'adaptive']));
   const sessions = countFlag('sessions', values.sessions);
   const warmupMs = positiveFlag('warmup-ms', values['warmup-ms']);
   const measureMs = positiveFlag('measure-ms', values['measure-ms']);
