@@ -19,7 +19,7 @@
 import { Agent } from 'undici';
 import { createAgent } from '../../src/undici/index.js';
 import { bareDispatcher } from './bareDispatcher.js';
-import type { ClosedLoop } from './closedLoop.js';
+import { type ClosedLoop, closedLoop, type LoopCounts } from './closedLoop.js';
 import { noopDispatcher } from './noopDispatcher.js';
 
 /** The dispatchers the bench puts under `fetch`. */
@@ -96,33 +96,24 @@ export async function startFetchClosedLoop(
         }
       : { method: 'GET', dispatcher }
   ) as RequestInit;
-  let completed = 0;
-  let failed = 0;
+  const counts: LoopCounts = { completed: 0, failed: 0 };
   let running = true;
   const worker = async (): Promise<void> => {
     while (running) {
       try {
         const res = await fetch(url, init);
         await res.arrayBuffer();
-        if (res.status === 200) completed++;
-        else failed++;
+        if (res.status === 200) counts.completed++;
+        else counts.failed++;
       } catch {
-        failed++;
+        counts.failed++;
       }
     }
   };
   const workers = Array.from({ length: sessions * streamsPerSession }, worker);
-  return {
-    get completed() {
-      return completed;
-    },
-    get failed() {
-      return failed;
-    },
-    async stop() {
-      running = false;
-      await Promise.all(workers);
-      await close();
-    },
-  };
+  return closedLoop(counts, async () => {
+    running = false;
+    await Promise.all(workers);
+    await close();
+  });
 }

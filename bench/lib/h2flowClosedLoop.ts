@@ -6,7 +6,7 @@
 import type { AdaptiveClient } from '../../src/client/AdaptiveClient.js';
 import { type CreateClientOptions, createClient } from '../../src/createClient.js';
 import { isOverloadError } from '../../src/errors/OverloadError.js';
-import type { ClosedLoop } from './closedLoop.js';
+import { type ClosedLoop, closedLoop, type LoopCounts } from './closedLoop.js';
 
 /** The two ways the bench configures h2flow for `sessions` sessions. */
 export type H2flowVariant = 'fixed' | 'adaptive';
@@ -44,32 +44,23 @@ export function startH2flowClosedLoop(
     headers: { 'content-type': 'application/json' },
     body,
   };
-  let completed = 0;
-  let failed = 0;
+  const counts: LoopCounts = { completed: 0, failed: 0 };
   let running = true;
   const one = (): void => {
     if (!running) return;
     client.send(request, (error, response) => {
-      if (error === undefined && response?.status === 200) completed++;
+      if (error === undefined && response?.status === 200) counts.completed++;
       else if (isOverloadError(error)) {
         setTimeout(one, Math.max(1, Math.ceil(error.predictedWaitMs)));
         return;
-      } else failed++;
+      } else counts.failed++;
       one();
     });
   };
   for (let i = 0; i < sessions * streamsPerSession; i++) one();
-  return {
-    get completed() {
-      return completed;
-    },
-    get failed() {
-      return failed;
-    },
-    async stop() {
-      running = false;
-      // close() lets what is queued and in flight finish, then closes the sessions.
-      await client.close();
-    },
-  };
+  return closedLoop(counts, async () => {
+    running = false;
+    // close() lets what is queued and in flight finish, then closes the sessions.
+    await client.close();
+  });
 }

@@ -9,7 +9,7 @@
  * `GET` sends no body.
  */
 import { type ClientHttp2Session, connect } from 'node:http2';
-import type { ClosedLoop } from './closedLoop.js';
+import { type ClosedLoop, closedLoop, type LoopCounts } from './closedLoop.js';
 import { bodyFollows, endsWithHeaders } from './requestOptions.js';
 
 /** How the raw loop reaches its server and what it sends. */
@@ -28,8 +28,7 @@ export async function startRawClosedLoop(
   body: Buffer,
   options: RawLoopOptions = {},
 ): Promise<ClosedLoop> {
-  let completed = 0;
-  let failed = 0;
+  const counts: LoopCounts = { completed: 0, failed: 0 };
   let running = true;
   let open = 0;
   let onDrained: (() => void) | undefined;
@@ -63,25 +62,17 @@ export async function startRawClosedLoop(
     stream.on('close', () => {
       open--;
       // The body is kept until here, as a client that returns it must.
-      if (ok && stream.rstCode === 0 && chunks.length > 0) completed++;
-      else failed++;
+      if (ok && stream.rstCode === 0 && chunks.length > 0) counts.completed++;
+      else counts.failed++;
       if (running) one(session);
       else if (open === 0) onDrained?.();
     });
     if (post) stream.end(body);
   };
   for (const s of list) for (let i = 0; i < streamsPerSession; i++) one(s);
-  return {
-    get completed() {
-      return completed;
-    },
-    get failed() {
-      return failed;
-    },
-    async stop() {
-      running = false;
-      if (open > 0) await new Promise<void>((resolve) => (onDrained = resolve));
-      await Promise.all(list.map((s) => new Promise<void>((resolve) => s.close(resolve))));
-    },
-  };
+  return closedLoop(counts, async () => {
+    running = false;
+    if (open > 0) await new Promise<void>((resolve) => (onDrained = resolve));
+    await Promise.all(list.map((s) => new Promise<void>((resolve) => s.close(resolve))));
+  });
 }

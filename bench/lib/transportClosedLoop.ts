@@ -14,7 +14,7 @@
  */
 import { createH2Transport } from '../../src/h2/H2Transport.js';
 import type { DispatchListener, TransportRequest } from '../../src/transport/Transport.js';
-import type { ClosedLoop } from './closedLoop.js';
+import { type ClosedLoop, closedLoop, type LoopCounts } from './closedLoop.js';
 
 /** Starts the loop; resolves once every session is ready and every stream is started. */
 export async function startTransportClosedLoop(
@@ -39,8 +39,7 @@ export async function startTransportClosedLoop(
       resolve();
     });
   });
-  let completed = 0;
-  let failed = 0;
+  const counts: LoopCounts = { completed: 0, failed: 0 };
   let running = true;
   let open = 0;
   let onDrained: (() => void) | undefined;
@@ -58,8 +57,8 @@ export async function startTransportClosedLoop(
     onHeaders() {},
     onDone(outcome) {
       open--;
-      if (outcome.kind === 'response' && outcome.status === 200) completed++;
-      else failed++;
+      if (outcome.kind === 'response' && outcome.status === 200) counts.completed++;
+      else counts.failed++;
       if (running) one();
       else if (open === 0) onDrained?.();
     },
@@ -68,22 +67,14 @@ export async function startTransportClosedLoop(
     if (transport.dispatch(request, listener) !== undefined) open++;
     // Only a session lost mid-run leaves no slot: count it, and try again on the next turn.
     else {
-      failed++;
+      counts.failed++;
       if (running) setImmediate(one);
     }
   };
   for (let i = 0; i < slots; i++) one();
-  return {
-    get completed() {
-      return completed;
-    },
-    get failed() {
-      return failed;
-    },
-    async stop() {
-      running = false;
-      if (open > 0) await new Promise<void>((resolve) => (onDrained = resolve));
-      await transport.close();
-    },
-  };
+  return closedLoop(counts, async () => {
+    running = false;
+    if (open > 0) await new Promise<void>((resolve) => (onDrained = resolve));
+    await transport.close();
+  });
 }

@@ -17,14 +17,18 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('offers each rate open loop from the moment it is set, and stops when told', async () => {
-  server = await startTestServer({ latencyMs: 5 });
-  // The fixed policy has no token bucket, so every request offered reaches the server.
-  client = createClient(server.url, {
+/** A test server answering after `latencyMs`, and a fixed-policy client of it: with no token bucket, every request offered reaches the server. */
+async function startFixedClient(latencyMs: number): Promise<AdaptiveClient> {
+  server = await startTestServer({ latencyMs });
+  return createClient(server.url, {
     scheduler: realTimeScheduler,
     policy: 'fixed',
     connections: 1,
   });
+}
+
+test('offers each rate open loop from the moment it is set, and stops when told', async () => {
+  client = await startFixedClient(5);
   const load = new OfferedLoad(client, { path: '/offered' });
   expect(load.rateTps).toBe(0);
   // Each segment starts, and each flush happens, between the clock readings around the call.
@@ -48,16 +52,11 @@ test('offers each rate open loop from the moment it is set, and stops when told'
   expect(sent - atChange).toBeGreaterThanOrEqual(due(600, stoppedMs - changedAfterMs));
   expect(sent - atChange).toBeLessThanOrEqual(due(600, stoppedAfterMs - changedMs));
   expect(load.settled).toBe(sent);
-  expect(server.stats().streamsCompleted).toBe(sent);
+  expect(server!.stats().streamsCompleted).toBe(sent);
 });
 
 test('ignores a rate that is not positive, and a repeat of the current rate keeps its schedule', async () => {
-  server = await startTestServer({ latencyMs: 1 });
-  client = createClient(server.url, {
-    scheduler: realTimeScheduler,
-    policy: 'fixed',
-    connections: 1,
-  });
+  client = await startFixedClient(1);
   const load = new OfferedLoad(client, {});
   load.setRateTps(0);
   load.setRateTps(Number.NaN);
@@ -76,12 +75,7 @@ test('ignores a rate that is not positive, and a repeat of the current rate keep
 });
 
 test('a stop sends what was due before it, even when the timer has not run', async () => {
-  server = await startTestServer({ latencyMs: 1 });
-  client = createClient(server.url, {
-    scheduler: realTimeScheduler,
-    policy: 'fixed',
-    connections: 1,
-  });
+  client = await startFixedClient(1);
   const load = new OfferedLoad(client, {});
   const startMs = realTimeScheduler.now();
   load.setRateTps(1000);
