@@ -13,9 +13,9 @@
  * is h2flow's own.
  */
 import { type ClientHttp2Session, connect, constants } from 'node:http2';
+import { bodyFollows, endsWithHeaders } from '../../src/h2/streamOptions.js';
 import { rawHeaders } from '../../src/undici/handlerSink.js';
 import type { DispatchOptions, LegacyHandler } from '../../src/undici/undiciHandlers.js';
-import { bodyFollows, endsWithHeaders } from './requestOptions.js';
 
 /** The bare dispatcher: `fetch(url, { dispatcher })`. */
 export interface BareDispatcher {

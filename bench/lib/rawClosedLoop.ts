@@ -9,8 +9,8 @@
  * `GET` sends no body.
  */
 import { type ClientHttp2Session, connect } from 'node:http2';
+import { bodyFollows, endsWithHeaders } from '../../src/h2/streamOptions.js';
 import { type ClosedLoop, closedLoop, type LoopCounts } from './closedLoop.js';
-import { bodyFollows, endsWithHeaders } from './requestOptions.js';
 
 /** How the raw loop reaches its server and what it sends. */
 export interface RawLoopOptions {

@@ -24,12 +24,9 @@ import type { H2Session } from './H2Session.js';
 import { pumpRequestBody } from './requestBodyPump.js';
 import type { SessionStream } from './sessionStream.js';
 import { StreamedBody } from './streamedBody.js';
+import { bodyFollows, endsWithHeaders } from './streamOptions.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
-
-/** `session.request` options, one object each (Node copies what it needs). */
-const endsWithHeaders = Object.freeze({ endStream: true });
-const hasBody = Object.freeze({ endStream: false });
 
 /** Headers before any arrive, one object for every dispatch. */
 const noHeaders: ResponseHeaders = Object.freeze({});
@@ -133,7 +130,7 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
     try {
       stream = this.#session.request(
         wireHeaders(method, path, this.#request.headers),
-        body === undefined && bodySource === undefined ? endsWithHeaders : hasBody,
+        body === undefined && bodySource === undefined ? endsWithHeaders : bodyFollows,
       );
     } catch (error) {
       if (this.#session.unusable) return 'session-unusable';
@@ -330,8 +327,9 @@ export class H2Dispatch implements DispatchHandle, SessionStream {
   /**
    * Reports the stream's one outcome: how it closed, judged by
    * classifyStreamClose at `atMs` (now by default). The facts go in one
-   * object for every dispatch, rewritten per close and emptied of what they
-   * hold once judged (the judge keeps none of it).
+   * object for every dispatch, rewritten per close (the judge keeps none of
+   * it); the response, the error and the GOAWAY record, which can be large,
+   * are let go once judged.
    */
   #finish(atMs = this.#scheduler.now()): void {
     if (this.#done) return;

@@ -75,18 +75,17 @@ export class AdmissionQueue<T> {
   #staleDead = 0;
 
   /** What {@link judge} asks admission, rewritten per request. */
-  readonly #input: { -readonly [K in keyof AdmissionInput]: AdmissionInput[K] };
+  readonly #input: { -readonly [K in keyof AdmissionInput]: AdmissionInput[K] } = {
+    remainingBudgetMs: 0,
+    queueLength: 0,
+    maxQueueLength: 0,
+    drainRateTps: 0,
+    serviceP99Ms: 0,
+    maxQueueWaitMs: 0,
+  };
 
   constructor(options: AdmissionQueueOptions) {
     this.#options = options;
-    this.#input = {
-      remainingBudgetMs: 0,
-      queueLength: 0,
-      maxQueueLength: 0,
-      drainRateTps: 0,
-      serviceP99Ms: 0,
-      maxQueueWaitMs: 0,
-    };
   }
 
   /** Items waiting. */
